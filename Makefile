@@ -1,0 +1,35 @@
+# One entry point for people and CI. On a fresh machine (Python 3.11, Node.js/npm):
+#   make book   -> sets everything up, checks the data, builds the site into _build/html
+#   make test   -> sets everything up and runs every test
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: book test check env vendor clean
+book: env vendor
+	$(PY) -m mrcreview build
+
+test: env vendor
+	$(PY) -m pytest
+
+check: env
+	$(PY) -m mrcreview check
+
+env: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+# The Vega libraries the site serves itself, from the npm registry at the versions in vendor/package-lock.json.
+vendor: vendor/node_modules/.installed
+vendor/node_modules/.installed: vendor/package.json vendor/package-lock.json
+	npm ci --prefix vendor --no-audit --no-fund --loglevel=error
+	touch $@
+
+clean:
+	rm -rf _build

@@ -1,0 +1,5 @@
+import sys
+
+from mrcreview.cli import main
+
+sys.exit(main())

@@ -1,0 +1,94 @@
+"""Read refs.bib and check every entry carries what a reader needs to find the work."""
+
+import re
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
+
+from mrcreview.problems import Problem
+
+ENTRY_TYPES = {"article", "book", "incollection", "inproceedings", "misc", "techreport"}
+DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>{}]+")
+PMID = re.compile(r"[1-9]\d{0,8}")
+URL = re.compile(r"https://[^\s\"'<>{}]+")
+YEAR = re.compile(r"(19|20)\d\d")
+KEY = re.compile(r"[a-z][a-z0-9]*")
+
+
+def read_library(path: Path):
+    """Parse refs.bib; a file that is not UTF-8 is itself a problem, not a crash."""
+    text = path.read_bytes().decode("utf-8")
+    return bibtexparser.parse_string(text)
+
+
+def cited_keys(path: Path) -> set[str]:
+    return {entry.key for entry in read_library(path).entries}
+
+
+def _value(entry: Entry, name: str) -> str:
+    field = entry.fields_dict.get(name)
+    return str(field.value).strip() if field is not None else ""
+
+
+def check_entry(entry: Entry, file: str) -> list[Problem]:
+    line = entry.start_line + 1
+    found: list[Problem] = []
+
+    def problem(field, expected, value):
+        found.append(Problem(file, line, field, expected, value))
+
+    if not KEY.fullmatch(entry.key):
+        problem("key", "a key of lower-case letters and digits, e.g. dijkstra2023rapido", repr(entry.key))
+    if entry.entry_type.lower() not in ENTRY_TYPES:
+        problem("entry type", f"one of {', '.join(sorted(ENTRY_TYPES))}", f"@{entry.entry_type}")
+    for name in ("author", "title", "year"):
+        if not _value(entry, name):
+            problem(name, f"a non-empty {name} for @{entry.entry_type}{{{entry.key}}}", "none")
+    year = _value(entry, "year")
+    if year and not YEAR.fullmatch(year):
+        problem("year", "a four-digit year", repr(year))
+    if not (_value(entry, "journal") or _value(entry, "publisher") or _value(entry, "booktitle")):
+        problem("journal", f"a journal, publisher or booktitle for {entry.key}", "none")
+    doi, pmid, url = _value(entry, "doi"), _value(entry, "pmid"), _value(entry, "url")
+    if not (doi or pmid or url):
+        problem("doi", f"a doi, pmid or url for {entry.key}", "none of them")
+    if doi and not DOI.fullmatch(doi):
+        problem("doi", "a DOI like 10.1000/xyz123 (no https://doi.org/ prefix)", repr(doi))
+    if pmid and not PMID.fullmatch(pmid):
+        problem("pmid", "a PubMed id of digits only", repr(pmid))
+    if url and not URL.fullmatch(url):
+        problem("url", "an https:// address", repr(url))
+    return found
+
+
+def check_bibliography(path: Path, file: str = "refs.bib") -> tuple[list[Problem], set[str]]:
+    """Return the problems of refs.bib and the keys it defines."""
+    if not path.exists():
+        return [Problem(file, None, None, "a BibTeX file at the project root", "no such file")], set()
+    try:
+        library = read_library(path)
+    except UnicodeDecodeError as err:
+        line = path.read_bytes()[: err.start].count(b"\n") + 1
+        return [Problem(file, line, None, "text encoded as UTF-8", f"byte {err.object[err.start]:#04x}")], set()
+    problems: list[Problem] = []
+    for block in library.failed_blocks:
+        line = block.start_line + 1
+        if isinstance(block, DuplicateBlockKeyBlock):
+            problems.append(Problem(file, line, "key", "each key defined once", f"{block.key!r} defined again"))
+        elif isinstance(block, ParsingFailedBlock):
+            start = block.raw.strip().splitlines()[0][:60] if block.raw.strip() else ""
+            problems.append(
+                Problem(file, line, None, "a complete entry with balanced braces and quotes",
+                        f"a block that cannot be parsed, starting {start!r}")
+            )
+    dois: dict[str, str] = {}
+    for entry in library.entries:
+        problems.extend(check_entry(entry, file))
+        doi = _value(entry, "doi").lower()
+        if doi:
+            if doi in dois:
+                problems.append(Problem(file, entry.start_line + 1, "doi",
+                                        f"each DOI once (already used by {dois[doi]})", repr(doi)))
+            dois.setdefault(doi, entry.key)
+    return problems, {entry.key for entry in library.entries}

@@ -1,0 +1,39 @@
+"""Command line: `python -m mrcreview check` and `python -m mrcreview build`."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from mrcreview.paths import project_root
+from mrcreview.validation import check_project
+
+
+def run_check(root: Path) -> int:
+    problems = check_project(root)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"check: {len(problems)} problem(s); nothing was built.", file=sys.stderr)
+        return 1
+    print("check: data/, refs.bib and the chapters' citations are consistent.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m mrcreview", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", help="validate data/, refs.bib and citations in book/")
+    build = sub.add_parser("build", help="check, then build the site into _build/html")
+    build.add_argument("--output", type=Path, default=None, help="where the site goes (default _build/html)")
+    args = parser.parse_args(argv)
+    try:
+        root = project_root()
+    except FileNotFoundError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if args.command == "check":
+        return run_check(root)
+    from mrcreview.site import build_site
+
+    status = run_check(root)
+    return status or build_site(root, args.output)

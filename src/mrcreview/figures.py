@@ -1,0 +1,67 @@
+"""Altair figures of the book, and their embedding with the site's own Vega libraries."""
+
+import json
+import re
+
+import altair as alt
+import pandas as pd
+
+from mrcreview.numbers import format_value
+
+TOOLTIP = [
+    alt.Tooltip("short_name:N", title="Study"),
+    alt.Tooltip("arm:N", title="Arm or group"),
+    alt.Tooltip("outcome:N", title="Outcome"),
+    alt.Tooltip("shown:N", title="Value"),
+    alt.Tooltip("citation_key:N", title="Citation"),
+    alt.Tooltip("outcome_id:N", title="Data row"),
+]
+
+
+def _chart_data(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Only the columns a chart shows, sorted, as plain strings: stable specifications."""
+    data = outcomes.sort_values("outcome_id").copy()
+    data["shown"] = [format_value(row) for _, row in data.iterrows()]
+    columns = ["outcome_id", "short_name", "arm", "outcome", "timepoint", "value", "shown", "citation_key"]
+    data = data[columns].astype({c: str for c in columns if c != "value"})
+    data["value"] = data["value"].astype(float)
+    return data.reset_index(drop=True)
+
+
+def chart_proportions(outcomes: pd.DataFrame, y: str, title: str, color: str | None = None) -> alt.Chart:
+    """Horizontal bars of reported proportions, with a tooltip naming study, citation and data row."""
+    data = _chart_data(outcomes)
+    encoding = dict(
+        x=alt.X("value:Q", title="Reported proportion", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y(f"{y}:N", title=None, sort=list(dict.fromkeys(data[y]))),
+        tooltip=TOOLTIP,
+    )
+    if color:
+        encoding["color"] = alt.Color(f"{color}:N", title=None, legend=alt.Legend(orient="bottom"))
+        encoding["yOffset"] = alt.YOffset(f"{color}:N")
+    bars = alt.Chart(data, title=title).mark_bar().encode(**encoding)
+    labels = bars.mark_text(align="left", dx=3).encode(text="shown:N", color=alt.value("black"))
+    return (bars + labels).properties(width=440)
+
+
+def _safe_json(spec: dict) -> str:
+    # "<", ">" and "&" only occur inside JSON strings, where \u escapes are equivalent:
+    # no text from data can close the <script> element.
+    text = json.dumps(spec, sort_keys=True, ensure_ascii=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def chart_html(chart: alt.Chart, chart_id: str, description: str):
+    """The chart as HTML that draws with the Vega libraries the site serves itself (no CDN)."""
+    from IPython.display import HTML
+
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", chart_id):
+        raise ValueError(f"chart id {chart_id!r}: expected lower-case letters, digits and hyphens")
+    spec = chart.to_dict()
+    spec.pop("$schema", None)
+    label = description.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return HTML(
+        f'<div id="{chart_id}" class="vega-chart" role="img" aria-label="{label}"></div>\n'
+        f'<script type="text/javascript">vegaEmbed("#{chart_id}", {_safe_json(spec)}, '
+        '{"actions": false, "renderer": "svg"});</script>'
+    )

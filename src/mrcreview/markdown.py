@@ -1,0 +1,26 @@
+"""Make text from data safe to place in MyST Markdown.
+
+Strings in data/ and refs.bib come from contributors' pull requests: in a table they
+must show as the text they are, never run as HTML, roles or directives.
+"""
+
+import string
+
+_ESCAPED = {ord(ch): "\\" + ch for ch in string.punctuation}
+
+
+def md_escape(text: str) -> str:
+    """Backslash-escape every ASCII punctuation mark (CommonMark allows it for all of them)."""
+    return " ".join(str(text).split()).translate(_ESCAPED)
+
+
+def cite(key: str) -> str:
+    # Keys are checked against a strict pattern and refs.bib before any chapter runs.
+    return f"{{cite:p}}`{key}`"
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    """A pipe table; cells must already be escaped or be trusted roles."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)

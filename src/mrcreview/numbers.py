@@ -1,0 +1,47 @@
+"""Numbers as the book prints them, and their glue into chapters."""
+
+from decimal import Decimal
+
+import pandas as pd
+
+RATIO_LABELS = {"hazard_ratio": "HR", "odds_ratio": "OR", "relative_risk": "RR"}
+
+
+def _percent(text: str) -> str:
+    """'0.875' -> '87.5%': keep the precision the source reported."""
+    value = Decimal(text) * 100
+    decimals = max(0, -Decimal(text).as_tuple().exponent - 2)
+    return f"{value:.{decimals}f}%"
+
+
+def format_value(row: pd.Series) -> str:
+    """The number of one outcomes.csv row as a reader should see it."""
+    text, unit = row["value_text"], row["unit"]
+    if unit == "proportion":
+        shown = _percent(text)
+    elif unit == "count":
+        shown = f"{int(Decimal(text)):,}"
+    elif unit in ("months", "years"):
+        shown = f"{text} {unit}"
+    else:
+        shown = f"{RATIO_LABELS[unit]} {text}"
+    if pd.notna(row.get("ci_lower_text")) and pd.notna(row.get("ci_upper_text")):
+        level = f"{float(row['ci_level']) * 100:g}%"
+        low, high = row["ci_lower_text"], row["ci_upper_text"]
+        if unit == "proportion":
+            low, high = _percent(low).rstrip("%"), _percent(high)
+        shown += f" ({level} CI {low}–{high})"
+    if pd.notna(row.get("bound")):
+        shown = f"{row['bound']} {shown}"
+    return shown
+
+
+def fraction(row: pd.Series) -> str | None:
+    if pd.isna(row["numerator"]) or pd.isna(row["denominator"]):
+        return None
+    return f"{row['numerator']}/{row['denominator']}"
+
+
+def number_texts(outcomes: pd.DataFrame) -> dict[str, str]:
+    """Every reported number as printed, keyed by its outcome_id."""
+    return {row.outcome_id: format_value(row) for _, row in outcomes.iterrows()}

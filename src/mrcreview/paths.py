@@ -1,0 +1,29 @@
+"""Where the project's files are.
+
+Chapters run with their own folder as working directory, tests run copies of the
+project in temporary folders: the root is found from the working directory (or
+MRCREVIEW_ROOT), never from where the package is installed.
+"""
+
+import os
+from pathlib import Path
+
+SOURCE_REVIEW_KEY = "ghalehtaki2025"
+
+
+def project_root(start: Path | None = None) -> Path:
+    if env := os.environ.get("MRCREVIEW_ROOT"):
+        return Path(env).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / "datapackage.json").exists() or (folder / "_config.yml").exists():
+            return folder
+    raise FileNotFoundError(f"no project root (a folder with data/datapackage.json) above {here}")
+
+
+def data_dir(root: Path | None = None) -> Path:
+    return (root or project_root()) / "data"
+
+
+def bib_path(root: Path | None = None) -> Path:
+    return (root or project_root()) / "refs.bib"

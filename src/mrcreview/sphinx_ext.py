@@ -1,0 +1,89 @@
+"""Sphinx extension of the book.
+
+1. A chapter depends on the data files it reads. Sphinx re-reads a page only when
+   its source changes, and jupyter-cache keys only on code, so without this a
+   changed number in data/ would leave stale pages. Each chapter that calls a
+   loader notes the files that loader reads; when one changes, Sphinx re-reads the
+   chapter and myst-nb (execution mode "force") executes it again.
+2. Charts draw with Vega libraries served by the site itself, at the versions the
+   installed Altair expects; the build fails when they disagree.
+"""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+
+from mrcreview.loading import FILES_READ_BY
+from mrcreview.schema import DESCRIPTOR
+
+VENDOR = Path("vendor") / "node_modules"
+VEGA_FILES = {
+    "vega": "build/vega.min.js",
+    "vega-lite": "build/vega-lite.min.js",
+    "vega-embed": "build/vega-embed.min.js",
+}
+
+
+def data_files_read(source: str) -> set[str]:
+    files = {name for loader, names in FILES_READ_BY.items() if re.search(rf"\b{loader}\(", source) for name in names}
+    return files | {DESCRIPTOR} if files else set()
+
+
+def note_data_dependencies(app: Sphinx, docname: str, source: list[str]) -> None:
+    for name in sorted(data_files_read(source[0])):
+        app.env.note_dependency(str(Path(app.srcdir) / "data" / name))
+
+
+def vendored_versions(root: Path) -> dict[str, str]:
+    versions = {}
+    for package in VEGA_FILES:
+        manifest = root / VENDOR / package / "package.json"
+        if not manifest.exists():
+            raise ExtensionError(f"{manifest}: expected the vendored {package} package; found no such file "
+                                 "(run `make vendor`, which installs it from the npm registry)")
+        versions[package] = json.loads(manifest.read_text(encoding="utf-8"))["version"]
+    return versions
+
+
+def version_mismatches(versions: dict[str, str]) -> list[str]:
+    """Compare vendored versions with what Altair's HTML output would load from a CDN."""
+    import altair as alt
+
+    wanted = {"vega": alt.VEGA_VERSION, "vega-lite": alt.VEGALITE_VERSION, "vega-embed": alt.VEGAEMBED_VERSION}
+    problems = []
+    for package, want in wanted.items():
+        have = versions[package]
+        # Altair names vega and vega-embed by major version and vega-lite exactly.
+        if have.split(".")[: len(want.split("."))] != want.split("."):
+            problems.append(f"vendor/package.json: expected {package} {want} (as altair {alt.__version__} "
+                            f"expects); found {have}")
+    return problems
+
+
+def add_vega(app: Sphinx) -> None:
+    root = Path(app.srcdir)
+    problems = version_mismatches(vendored_versions(root))
+    if problems:
+        raise ExtensionError("\n".join(problems))
+    for package, file in VEGA_FILES.items():
+        app.add_js_file(f"vendor/{Path(file).name}")
+
+
+def copy_vega(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / "vendor"
+    target.mkdir(parents=True, exist_ok=True)
+    for package, file in VEGA_FILES.items():
+        shutil.copy2(Path(app.srcdir) / VENDOR / package / file, target / Path(file).name)
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("source-read", note_data_dependencies)
+    app.connect("builder-inited", add_vega)
+    app.connect("build-finished", copy_vega)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,293 @@
+"""Check data/, refs.bib and the chapters' citations before anything is built.
+
+The data package schema (data/datapackage.json) carries every per-column rule and is
+enforced by the frictionless library; this module adds what a schema cannot say:
+the raw file format, rules across columns and tables, and citations.
+"""
+
+import csv
+import io
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import frictionless
+
+from mrcreview.bibliography import check_bibliography
+from mrcreview.problems import Problem
+from mrcreview.schema import DESCRIPTOR
+
+CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
+# A proportion computed from its numerator and denominator may differ from the
+# reported value by rounding to a whole percent.
+ROUNDING = 0.0051
+TYPE_NAMES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number (use a dot for decimals)",
+    "date": "a date written YYYY-MM-DD",
+}
+
+
+def read_schema(root: Path) -> tuple[dict | None, list[Problem]]:
+    path = root / "data" / DESCRIPTOR
+    name = f"data/{DESCRIPTOR}"
+    if not path.exists():
+        return None, [Problem(name, None, None, "the data package schema", "no such file")]
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        return None, [Problem(name, None, None, "a UTF-8 JSON file", "bytes that are not UTF-8")]
+    except json.JSONDecodeError as err:
+        return None, [Problem(name, err.lineno, None, "valid JSON", err.msg)]
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        return None, [Problem(name, None, "resources", "a data package with a list of resources", "none")]
+    report = frictionless.Package.validate_descriptor(descriptor)
+    problems = [Problem(name, None, None, "a valid Frictionless data package descriptor", e.message)
+                for e in report.errors]
+    problems += misspelt_keys(name, descriptor)
+    return (None if problems else descriptor), problems
+
+
+# Table Schema ignores keys it does not know, so a misspelt "primarykey" would
+# silently switch a rule off: refuse unknown keys instead.
+SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues"}
+FIELD_KEYS = {"name", "type", "format", "title", "description", "constraints", "example"}
+CONSTRAINT_KEYS = {"required", "unique", "minimum", "maximum", "minLength", "maxLength", "pattern", "enum"}
+
+
+def misspelt_keys(name: str, descriptor: dict) -> list[Problem]:
+    problems = []
+    for res in descriptor["resources"]:
+        schema = res.get("schema", {})
+        where = f"resources.{res.get('name')}.schema"
+        problems += [Problem(name, None, f"{where}.{k}", f"one of {sorted(SCHEMA_KEYS)}", repr(k))
+                     for k in schema if k not in SCHEMA_KEYS]
+        for field in schema.get("fields", []):
+            fwhere = f"{where}.{field.get('name')}"
+            problems += [Problem(name, None, f"{fwhere}.{k}", f"one of {sorted(FIELD_KEYS)}", repr(k))
+                         for k in field if k not in FIELD_KEYS]
+            problems += [Problem(name, None, f"{fwhere}.constraints.{k}", f"one of {sorted(CONSTRAINT_KEYS)}", repr(k))
+                         for k in field.get("constraints", {}) if k not in CONSTRAINT_KEYS]
+    return problems
+
+
+def read_rows(root: Path, res: dict) -> tuple[list[tuple[int, dict]], list[Problem]]:
+    """Check the raw CSV (encoding, line ends, header, spaces) and return its rows with line numbers."""
+    file = f"data/{res['path']}"
+    path = root / "data" / res["path"]
+    if not path.exists():
+        return [], [Problem(file, None, None, f"the table {res['name']!r} named in {DESCRIPTOR}", "no such file")]
+    raw = path.read_bytes()
+    if not raw.strip():
+        return [], [Problem(file, 1, None, "a header row and data rows", "an empty file")]
+    problems = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem(file, 1, None, "UTF-8 without a byte-order mark", "a byte-order mark"))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        return [], [Problem(file, line, None, "text encoded as UTF-8", f"byte {raw[err.start]:#04x}")]
+    if "\r" in text:
+        line = text[: text.index("\r")].count("\n") + 1
+        problems.append(Problem(file, line, None, "Unix line ends (LF)", "Windows line ends (CRLF)"))
+        text = text.replace("\r\n", "\n")
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader)
+    expected = [f["name"] for f in res["schema"]["fields"]]
+    for name in expected:
+        if name not in header:
+            problems.append(Problem(file, 1, name, f"a column named {name!r}", f"columns {', '.join(header)}"))
+    for name in header:
+        if name not in expected:
+            problems.append(Problem(file, 1, name, f"only the columns {', '.join(expected)}", f"a column {name!r}"))
+    if problems:
+        return [], problems
+    if header != expected:
+        problems.append(Problem(file, 1, None, f"the columns in the order {', '.join(expected)}", ", ".join(header)))
+    rows = []
+    line = reader.line_num
+    for cells in reader:
+        start, line = line + 1, reader.line_num
+        if not any(cells):
+            problems.append(Problem(file, start, None, "a data row", "a blank line"))
+            continue
+        if len(cells) != len(header):
+            problems.append(Problem(file, start, None, f"{len(header)} cells", f"{len(cells)} cells"))
+            continue
+        row = dict(zip(header, cells))
+        for name, cell in row.items():
+            if cell != cell.strip():
+                problems.append(Problem(file, start, name, "no spaces before or after the value", repr(cell)))
+        rows.append((start, row))
+    if not rows and not problems:
+        problems.append(Problem(file, 2, None, "at least one data row", "only the header"))
+    return rows, problems
+
+
+def _expected_for(field: dict, constraint: str) -> str:
+    rules = field.get("constraints", {})
+    if constraint == "enum":
+        return "one of: " + ", ".join(repr(v) for v in rules["enum"])
+    if constraint == "minimum":
+        return f"a value of at least {rules['minimum']}"
+    if constraint == "maximum":
+        return f"a value of at most {rules['maximum']}"
+    if constraint == "pattern":
+        return f"text matching the pattern {rules['pattern']}"
+    if constraint == "required":
+        return "a value (the field is required)"
+    if constraint == "maxLength":
+        return f"at most {rules['maxLength']} characters"
+    return f"a value meeting the {constraint} constraint"
+
+
+def schema_problems(root: Path, descriptor: dict) -> list[Problem]:
+    """Types, constraints, keys and foreign keys, as the schema states them."""
+    report = frictionless.validate(str(root / "data" / DESCRIPTOR))
+    fields = {
+        res["name"]: {f["name"]: f for f in res["schema"]["fields"]} for res in descriptor["resources"]
+    }
+    paths = {res["name"]: f"data/{res['path']}" for res in descriptor["resources"]}
+    problems = []
+    for task in report.tasks:
+        file = paths.get(task.name, task.name)
+        for err in task.errors:
+            line = getattr(err, "row_number", None)
+            name = getattr(err, "field_name", None)
+            cell = getattr(err, "cell", None)
+            field = fields.get(task.name, {}).get(name, {})
+            if err.type == "type-error":
+                expected = TYPE_NAMES.get(field.get("type"), field.get("type", "another type"))
+                problems.append(Problem(file, line, name, expected, repr(cell)))
+            elif err.type == "constraint-error":
+                match = re.search(r'constraint "(\w+)"', err.note)
+                expected = _expected_for(field, match.group(1) if match else "")
+                problems.append(Problem(file, line, name, expected, repr(cell) if cell else "an empty cell"))
+            elif err.type in ("unique-error", "primary-key"):
+                key = name or ", ".join(descriptor_key(descriptor, task.name))
+                problems.append(Problem(file, line, key, "a value no other row uses", f"a duplicate ({err.note.replace('row at position', 'line')})"))
+            elif err.type == "foreign-key":
+                match = re.search(r'values "([^"]*)" not found in the lookup table "(\w+)" as "(\w+)"', err.note)
+                if match:
+                    value, table, column = match.groups()
+                    problems.append(Problem(file, line, column, f"a {column} listed in {paths[table]}", repr(value)))
+                else:
+                    problems.append(Problem(file, line, None, "a valid reference to another table", err.note))
+            elif err.type in ("missing-cell", "extra-cell", "blank-row", "extra-label", "missing-label",
+                              "incorrect-label", "duplicate-label", "blank-label"):
+                continue  # already reported, with the line, by read_rows
+            else:
+                problems.append(Problem(file, line, name, "a valid row", err.message))
+    return problems
+
+
+def descriptor_key(descriptor: dict, name: str) -> list[str]:
+    for res in descriptor["resources"]:
+        if res["name"] == name:
+            return res["schema"].get("primaryKey", [])
+    return []
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text) if text != "" else None
+    except ValueError:
+        return None
+
+
+def outcome_problems(file: str, rows: list[tuple[int, dict]]) -> list[Problem]:
+    """Rules across the columns of one reported number."""
+    problems = []
+    for line, row in rows:
+        value, unit = _number(row["value"]), row["unit"]
+        numerator, denominator = _number(row["numerator"]), _number(row["denominator"])
+        low, high = _number(row["ci_lower"]), _number(row["ci_upper"])
+        if value is None or value < 0:
+            continue  # a missing, mistyped or negative value is reported by the schema check
+        if unit == "proportion" and not 0 <= value <= 1:
+            problems.append(Problem(file, line, "value", "a proportion between 0 and 1 (87.5% is written 0.875)",
+                                    row["value"]))
+        if unit == "count" and value != int(value):
+            problems.append(Problem(file, line, "value", "a whole number for a count", row["value"]))
+        if numerator is not None and denominator is not None:
+            if numerator > denominator:
+                problems.append(Problem(file, line, "numerator", f"at most the denominator ({row['denominator']})",
+                                        row["numerator"]))
+            elif unit == "proportion" and abs(value - numerator / denominator) > ROUNDING:
+                problems.append(Problem(
+                    file, line, "value",
+                    f"numerator/denominator = {row['numerator']}/{row['denominator']} = "
+                    f"{numerator / denominator:.3f} (within rounding)", row["value"]))
+        if (low is None) != (high is None) or (low is not None and row["ci_level"] == ""):
+            problems.append(Problem(file, line, "ci_lower", "ci_lower, ci_upper and ci_level all given, or none",
+                                    f"ci_lower={row['ci_lower']!r}, ci_upper={row['ci_upper']!r}, "
+                                    f"ci_level={row['ci_level']!r}"))
+        elif low is not None and not low <= value <= high:
+            problems.append(Problem(file, line, "value", f"a value inside its interval {row['ci_lower']}–{row['ci_upper']}",
+                                    row["value"]))
+        elif low is not None and unit == "proportion" and high > 1:
+            problems.append(Problem(file, line, "ci_upper", "a proportion between 0 and 1", row["ci_upper"]))
+    return problems
+
+
+def study_problems(file: str, rows: list[tuple[int, dict]], today: date) -> list[Problem]:
+    problems = []
+    for line, row in rows:
+        try:
+            checked = date.fromisoformat(row["status_checked"])
+        except ValueError:
+            continue  # reported by the schema check
+        if checked > today:
+            problems.append(Problem(file, line, "status_checked", f"a date no later than today ({today})",
+                                    row["status_checked"]))
+    return problems
+
+
+def citation_problems(root: Path, tables: dict[str, list[tuple[int, dict]]], keys: set[str]) -> list[Problem]:
+    problems = []
+    for file, rows in tables.items():
+        for line, row in rows:
+            key = row.get("citation_key", "")
+            if key and key not in keys:
+                problems.append(Problem(file, line, "citation_key", "a key defined in refs.bib", repr(key)))
+    for chapter in sorted((root / "book").rglob("*.md")):
+        file = chapter.relative_to(root).as_posix()
+        for number, text in enumerate(chapter.read_text(encoding="utf-8").splitlines(), start=1):
+            for match in CITE_ROLE.finditer(text):
+                for key in match.group(1).split(","):
+                    if key.strip() not in keys:
+                        problems.append(Problem(file, number, "cite", "a key defined in refs.bib", repr(key.strip())))
+    return problems
+
+
+def check_project(root: Path, today: date | None = None) -> list[Problem]:
+    """Every problem in the project's inputs, sorted by file and line."""
+    today = today or date.today()
+    descriptor, problems = read_schema(root)
+    bib_problems, keys = check_bibliography(root / "refs.bib")
+    problems += bib_problems
+    if descriptor is None:
+        return sorted(problems, key=_order)
+    tables, raw_ok = {}, True
+    for res in descriptor["resources"]:
+        rows, found = read_rows(root, res)
+        tables[f"data/{res['path']}"] = rows
+        problems += found
+        # frictionless cannot read a table whose file or header is broken: report that alone
+        raw_ok = raw_ok and bool(rows) and not any(p.line in (None, 1) for p in found)
+    if raw_ok:
+        problems += schema_problems(root, descriptor)
+    paths = {res["name"]: f"data/{res['path']}" for res in descriptor["resources"]}
+    if "outcomes" in paths:
+        problems += outcome_problems(paths["outcomes"], tables[paths["outcomes"]])
+    if "studies" in paths:
+        problems += study_problems(paths["studies"], tables[paths["studies"]], today)
+    problems += citation_problems(root, tables, keys)
+    return sorted(set(problems), key=_order)
+
+
+def _order(problem: Problem):
+    return (problem.file, problem.line or 0, problem.field or "", problem.expected)

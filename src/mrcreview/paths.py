@@ -16,9 +16,9 @@ def project_root(start: Path | None = None) -> Path:
         return Path(env).resolve()
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / "data" / "datapackage.json").exists() or (folder / "_config.yml").exists():
+        if (folder / "data").is_dir() or (folder / "_config.yml").exists():
             return folder
-    raise FileNotFoundError(f"no project root (a folder with data/datapackage.json) above {here}")
+    raise FileNotFoundError(f"no project root (a folder with data/ or _config.yml) at or above {here}")
 
 
 def data_dir(root: Path | None = None) -> Path:

@@ -1,0 +1,29 @@
+"""nbval over the chapters.
+
+nbval collects only .ipynb files, and the chapters are MyST Markdown notebooks: each
+is converted with jupytext into a temporary .ipynb (outside book/, so nothing stray is
+left in the Sphinx source tree) that nbval runs with --nbval-lax: every cell must run
+without error.
+"""
+
+import os
+from pathlib import Path
+
+import jupytext
+
+ROOT = Path(__file__).resolve().parent
+
+
+def pytest_collect_file(file_path: Path, parent):
+    if file_path.suffix != ".md" or file_path.parent != ROOT / "book":
+        return None
+    notebook = jupytext.read(file_path)
+    if not any(cell.cell_type == "code" for cell in notebook.cells):
+        return None
+    from nbval.plugin import IPyNbFile
+
+    target = Path(parent.config._tmp_path_factory.mktemp("nbval")) / f"{file_path.stem}.ipynb"
+    jupytext.write(notebook, target)
+    # The kernel runs in the temporary folder: point the package at the project.
+    os.environ["MRCREVIEW_ROOT"] = str(ROOT)
+    return IPyNbFile.from_parent(parent, path=target)

@@ -1,0 +1,24 @@
+"""Fixtures shared by the tests."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import MINIMAL, copy_project, run_module
+
+
+@pytest.fixture
+def minimal_project(tmp_path: Path) -> Path:
+    target = tmp_path / "project"
+    shutil.copytree(MINIMAL, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def built_project(tmp_path_factory) -> Path:
+    """A copy of the project, built once for the tests of a module."""
+    project = copy_project(tmp_path_factory.mktemp("built") / "project")
+    result = run_module("build", cwd=project)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return project

@@ -1,0 +1,43 @@
+"""Every broken input in tests/broken/ is refused with one clear message and no traceback."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT, run_module
+
+CASES = sorted(p for p in (ROOT / "tests" / "broken").iterdir() if p.is_dir())
+
+
+def apply_case(project: Path, case: Path) -> None:
+    for path in case.rglob("*"):
+        relative = path.relative_to(case)
+        if path.is_file() and relative.name not in ("expected.txt", "delete.txt"):
+            (project / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, project / relative)
+    if (case / "delete.txt").exists():
+        for name in (case / "delete.txt").read_text().split():
+            (project / name).unlink()
+
+
+def test_corpus_is_large_enough():
+    assert len(CASES) >= 30
+
+
+def test_minimal_project_is_valid(minimal_project):
+    result = run_module("check", cwd=minimal_project)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_broken_input_is_refused_clearly(case, minimal_project):
+    apply_case(minimal_project, case)
+    expected = (case / "expected.txt").read_text().strip()
+    result = run_module("check", cwd=minimal_project)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.splitlines()
+    assert any(line.startswith(expected) or expected in line for line in lines), result.stderr
+    # The named mistake is reported once, not buried in a cascade.
+    assert sum(expected in line for line in lines) == 1, result.stderr

@@ -1,0 +1,125 @@
+"""The site builds from data; a changed number shows everywhere; a broken input never publishes."""
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import copy_project, run_module
+
+import mrcreview
+
+pytestmark = pytest.mark.build
+
+
+def site_digest(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def page(project: Path, name: str) -> str:
+    return (project / "_build" / "html" / "book" / f"{name}.html").read_text(encoding="utf-8")
+
+
+def chart_specs(html: str) -> list[str]:
+    return re.findall(r'vegaEmbed\("#[\w-]+", (\{.*?\}), \{"actions"', html)
+
+
+def table_of(html: str, label: str) -> str:
+    start = html.index(f'id="{label}"')
+    return html[start: html.index("</table>", start)]
+
+
+def test_site_has_index_and_table_1_with_resolved_citations(built_project):
+    assert (built_project / "_build" / "html" / "index.html").exists()
+    html = page(built_project, "organ-preservation")
+    table = table_of(html, "tbl-clinical-pathways")
+    for _, row in mrcreview.load_clinical_pathways(built_project).iterrows():
+        assert row["strategy"] in table
+        assert row["key_steps"] in table
+    # every citation in Table 1 links to an entry of the bibliography page
+    links = re.findall(r'href="bibliography.html#([\w-]+)"', table)
+    assert links
+    bibliography = page(built_project, "bibliography")
+    assert all(f'id="{anchor}"' in bibliography for anchor in links)
+
+
+def test_prose_numbers_are_the_data_values(built_project):
+    html = page(built_project, "organ-preservation")
+    outcomes = mrcreview.load_outcomes(built_project)
+    pain = outcomes.set_index("outcome_id").loc["picardi-pain"]
+    # the source reports 87.5 %; the data stores 0.875; the page must print 87.5%
+    assert pain["value_text"] == "0.875"
+    prose = html[: html.index('id="fig-palliative-scrt"')]
+    assert "87.5%" in prose
+    assert "87.5%" in table_of(html, "tbl-palliative-scrt")
+    assert '"value": 0.875' in chart_specs(html)[0]
+
+
+def test_changed_value_reaches_prose_table_and_figure(tmp_path):
+    project = copy_project(tmp_path / "project")
+    assert run_module("build", cwd=project).returncode == 0
+    outcomes = project / "data" / "outcomes.csv"
+    text = outcomes.read_text(encoding="utf-8")
+    assert text.count(",0.875,") == 1
+    outcomes.write_text(text.replace(",0.875,", ",0.912,"), encoding="utf-8")
+
+    result = run_module("build", cwd=project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    html = page(project, "organ-preservation")
+    prose = html[: html.index('id="fig-palliative-scrt"')]
+    assert "91.2%" in prose
+    assert "91.2%" in table_of(html, "tbl-palliative-scrt")
+    assert '"value": 0.912' in chart_specs(html)[0]
+    for path in (project / "_build" / "html").rglob("*.html"):
+        content = path.read_text(encoding="utf-8")
+        assert "87.5%" not in content and "0.875" not in content, path
+
+
+@pytest.fixture
+def good_site(tmp_path):
+    project = copy_project(tmp_path / "project")
+    assert run_module("build", cwd=project).returncode == 0
+    return project, site_digest(project / "_build" / "html")
+
+
+def test_unknown_citation_key_in_data_stops_build_and_keeps_site(good_site):
+    project, before = good_site
+    outcomes = project / "data" / "outcomes.csv"
+    lines = outcomes.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines) if line.startswith("picardi-pain,"))
+    lines[number] = lines[number].replace("ghalehtaki2025", "ghalehtaki2052")
+    outcomes.write_text("".join(lines), encoding="utf-8")
+
+    result = run_module("build", cwd=project)
+    assert result.returncode == 1
+    assert (f"data/outcomes.csv, line {number + 1}, field 'citation_key': expected a key defined in refs.bib; "
+            "found 'ghalehtaki2052'") in result.stderr
+    assert "Traceback" not in result.stderr
+    assert site_digest(project / "_build" / "html") == before
+
+
+@pytest.mark.parametrize("mistake, message", [
+    ("Unknown number: {glue:text}`no-such-key`.", "no-such-key"),
+    ("```{code-cell} ipython3\nraise ValueError('a cell that raises')\n```", "a cell that raises"),
+])
+def test_chapter_mistake_fails_build_and_keeps_site(good_site, mistake, message):
+    project, before = good_site
+    chapter = project / "book" / "organ-preservation.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n" + mistake + "\n", encoding="utf-8")
+    result = run_module("build", cwd=project)
+    assert result.returncode == 1
+    assert message in result.stdout + result.stderr
+    assert "published site" in result.stderr
+    assert site_digest(project / "_build" / "html") == before
+
+
+def test_two_builds_give_identical_tables_and_chart_specifications(built_project, tmp_path):
+    again = copy_project(tmp_path / "again")
+    assert run_module("build", cwd=again).returncode == 0
+    first, second = page(built_project, "organ-preservation"), page(again, "organ-preservation")
+    assert chart_specs(first) == chart_specs(second)
+    assert table_of(first, "tbl-clinical-pathways") == table_of(second, "tbl-clinical-pathways")
+    shutil.rmtree(again)

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import copy_project, run_module
-
 import mrcreview
+from helpers import copy_project, run_module
 
 pytestmark = pytest.mark.build
 
@@ -123,3 +122,22 @@ def test_two_builds_give_identical_tables_and_chart_specifications(built_project
     assert chart_specs(first) == chart_specs(second)
     assert table_of(first, "tbl-clinical-pathways") == table_of(second, "tbl-clinical-pathways")
     shutil.rmtree(again)
+
+
+def test_rerun_after_failed_build_still_fails(good_site):
+    project, before = good_site
+    chapter = project / "book" / "organ-preservation.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nUnknown: {glue:text}`no-such-key`.\n", encoding="utf-8")
+    assert run_module("build", cwd=project).returncode == 1
+    # nothing changed since the failure: the second run must not publish the broken page
+    assert run_module("build", cwd=project).returncode == 1
+    assert site_digest(project / "_build" / "html") == before
+
+
+def test_change_to_shared_code_rebuilds_every_chapter(good_site):
+    project, _ = good_site
+    stamp = project / "_build" / "work" / "fingerprint.txt"
+    stamp.write_text("a different version of the package")
+    result = run_module("build", cwd=project)
+    assert result.returncode == 0
+    assert result.stdout.count("Executing notebook") == 2  # both chapters with code ran again

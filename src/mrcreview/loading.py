@@ -12,7 +12,6 @@ import pandas as pd
 from mrcreview.paths import data_dir
 from mrcreview.schema import pandas_dtypes, read_descriptor, resource
 
-
 # Which data files each loader reads: a chapter that calls a loader is rebuilt
 # whenever one of these files changes (see sphinx_ext.py).
 FILES_READ_BY = {

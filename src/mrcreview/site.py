@@ -3,10 +3,28 @@
 A failed build leaves the last good site in _build/html exactly as it was.
 """
 
+import hashlib
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import mrcreview
+
+# Sphinx re-reads a page only when its source or a noted data file changes. A change to
+# the configuration, the table of contents, the shared code or the pinned environment can
+# change every page, so it discards the incremental state and rebuilds from scratch.
+FINGERPRINTED = ["_config.yml", "_toc.yml", "requirements.lock", "vendor/package-lock.json"]
+
+
+def fingerprint(root: Path) -> str:
+    digest = hashlib.sha256()
+    package = Path(mrcreview.__file__).parent
+    files = [root / name for name in FINGERPRINTED] + sorted(package.rglob("*.py"))
+    for path in files:
+        if path.exists():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def jupyter_book() -> str:
@@ -17,10 +35,18 @@ def jupyter_book() -> str:
 def build_site(root: Path, output: Path | None = None) -> int:
     output = (output or root / "_build" / "html").resolve()
     work = root / "_build" / "work"
+    stamp = work / "fingerprint.txt"
+    current = fingerprint(root)
+    if stamp.exists() and stamp.read_text() != current:
+        shutil.rmtree(work)
+    work.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(current)
     command = [jupyter_book(), "build", str(root), "--path-output", str(work), "-W", "-n", "--keep-going"]
     result = subprocess.run(command, cwd=root)
     built = work / "_build" / "html"
     if result.returncode != 0 or not (built / "index.html").exists():
+        # Sphinx may have recorded the failing pages as up to date; start afresh next time.
+        shutil.rmtree(work, ignore_errors=True)
         print(f"build: failed; the published site in {output} was left unchanged.", file=sys.stderr)
         return 1
     publish(built, output)

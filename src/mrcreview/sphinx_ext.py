@@ -69,7 +69,7 @@ def add_vega(app: Sphinx) -> None:
     problems = version_mismatches(vendored_versions(root))
     if problems:
         raise ExtensionError("\n".join(problems))
-    for package, file in VEGA_FILES.items():
+    for file in VEGA_FILES.values():
         app.add_js_file(f"vendor/{Path(file).name}")
 
 
@@ -82,8 +82,26 @@ def copy_vega(app: Sphinx, exception) -> None:
         shutil.copy2(Path(app.srcdir) / VENDOR / package / file, target / Path(file).name)
 
 
+def tidy_page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Load the Vega libraries only on pages with a chart, and drop Thebe, which the book does not use
+    (the default theme declares its THEBE_JS_URL twice, an error in every browser console)."""
+    if "script_files" not in context:
+        return
+    has_chart = "vegaEmbed(" in context.get("body", "")
+
+    def keep(script) -> bool:
+        name = getattr(script, "filename", str(script)) or ""
+        body = getattr(script, "attributes", {}).get("body", "")
+        if "thebe" in name or "THEBE_JS_URL" in body:
+            return False
+        return has_chart or "/vendor/vega" not in f"/{name}"
+
+    context["script_files"] = [script for script in context["script_files"] if keep(script)]
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("source-read", note_data_dependencies)
+    app.connect("html-page-context", tidy_page_scripts, priority=900)  # after the themes add theirs
     app.connect("builder-inited", add_vega)
     app.connect("build-finished", copy_vega)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

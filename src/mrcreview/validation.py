@@ -117,7 +117,7 @@ def read_rows(root: Path, res: dict) -> tuple[list[tuple[int, dict]], list[Probl
         if len(cells) != len(header):
             problems.append(Problem(file, start, None, f"{len(header)} cells", f"{len(cells)} cells"))
             continue
-        row = dict(zip(header, cells))
+        row = dict(zip(header, cells, strict=True))
         for name, cell in row.items():
             if cell != cell.strip():
                 problems.append(Problem(file, start, name, "no spaces before or after the value", repr(cell)))
@@ -168,7 +168,8 @@ def schema_problems(root: Path, descriptor: dict) -> list[Problem]:
                 problems.append(Problem(file, line, name, expected, repr(cell) if cell else "an empty cell"))
             elif err.type in ("unique-error", "primary-key"):
                 key = name or ", ".join(descriptor_key(descriptor, task.name))
-                problems.append(Problem(file, line, key, "a value no other row uses", f"a duplicate ({err.note.replace('row at position', 'line')})"))
+                note = err.note.replace("row at position", "line")
+                problems.append(Problem(file, line, key, "a value no other row uses", f"a duplicate ({note})"))
             elif err.type == "foreign-key":
                 match = re.search(r'values "([^"]*)" not found in the lookup table "(\w+)" as "(\w+)"', err.note)
                 if match:
@@ -226,8 +227,8 @@ def outcome_problems(file: str, rows: list[tuple[int, dict]]) -> list[Problem]:
                                     f"ci_lower={row['ci_lower']!r}, ci_upper={row['ci_upper']!r}, "
                                     f"ci_level={row['ci_level']!r}"))
         elif low is not None and not low <= value <= high:
-            problems.append(Problem(file, line, "value", f"a value inside its interval {row['ci_lower']}–{row['ci_upper']}",
-                                    row["value"]))
+            interval = f"{row['ci_lower']}–{row['ci_upper']}"
+            problems.append(Problem(file, line, "value", f"a value inside its interval {interval}", row["value"]))
         elif low is not None and unit == "proportion" and high > 1:
             problems.append(Problem(file, line, "ci_upper", "a proportion between 0 and 1", row["ci_upper"]))
     return problems

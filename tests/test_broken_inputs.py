@@ -41,3 +41,9 @@ def test_broken_input_is_refused_clearly(case, minimal_project):
     assert any(line.startswith(expected) or expected in line for line in lines), result.stderr
     # The named mistake is reported once, not buried in a cascade.
     assert sum(expected in line for line in lines) == 1, result.stderr
+
+
+def test_minimal_fixture_uses_the_real_schema():
+    # the corpus must exercise the constraints the project really enforces
+    real = (ROOT / "data" / "datapackage.json").read_text(encoding="utf-8")
+    assert (ROOT / "tests" / "fixtures" / "minimal" / "data" / "datapackage.json").read_text(encoding="utf-8") == real

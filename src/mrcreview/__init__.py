@@ -6,6 +6,7 @@ from mrcreview.loading import (
     evidence_as_of,
     load_clinical_pathways,
     load_outcomes,
+    load_review_references,
     load_studies,
 )
 from mrcreview.numbers import format_value
@@ -21,6 +22,7 @@ __all__ = [
     "glue_text",
     "load_clinical_pathways",
     "load_outcomes",
+    "load_review_references",
     "load_studies",
     "table_clinical_pathways",
     "table_numbers",

@@ -18,6 +18,7 @@ FILES_READ_BY = {
     "load_studies": ("studies.csv",),
     "load_outcomes": ("outcomes.csv", "studies.csv"),
     "load_clinical_pathways": ("clinical_pathways.csv",),
+    "load_review_references": ("review_references.csv",),
     "evidence_as_of": ("studies.csv",),
 }
 
@@ -60,6 +61,10 @@ def load_outcomes(root: Path | None = None) -> pd.DataFrame:
 
 def load_clinical_pathways(root: Path | None = None) -> pd.DataFrame:
     return _load("clinical_pathways", root)
+
+
+def load_review_references(root: Path | None = None) -> pd.DataFrame:
+    return _load("review_references", root)
 
 
 def evidence_as_of(root: Path | None = None) -> date:

@@ -247,6 +247,12 @@ def study_problems(file: str, rows: list[tuple[int, dict]], today: date) -> list
     return problems
 
 
+def review_reference_problems(file: str, rows: list[tuple[int, dict]]) -> list[Problem]:
+    return [Problem(file, line, "citation_key", "a citation key for an identified reference (or another status)",
+                    "an empty cell")
+            for line, row in rows if row["status"] == "identified" and not row["citation_key"]]
+
+
 def citation_problems(root: Path, tables: dict[str, list[tuple[int, dict]]], keys: set[str]) -> list[Problem]:
     problems = []
     for file, rows in tables.items():
@@ -286,6 +292,8 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
         problems += outcome_problems(paths["outcomes"], tables[paths["outcomes"]])
     if "studies" in paths:
         problems += study_problems(paths["studies"], tables[paths["studies"]], today)
+    if "review_references" in paths:
+        problems += review_reference_problems(paths["review_references"], tables[paths["review_references"]])
     problems += citation_problems(root, tables, keys)
     return sorted(set(problems), key=_order)
 

@@ -14,8 +14,9 @@ PROJECT_FILES = ["_config.yml", "_toc.yml", "refs.bib", "book", "data", "vendor/
 
 def run_module(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k != "MRCREVIEW_ROOT"} | (env or {})
-    return subprocess.run([sys.executable, "-m", "mrcreview", *args], cwd=cwd, env=environment,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "mrcreview", *args], cwd=cwd, env=environment, capture_output=True, text=True
+    )
 
 
 def copy_project(target: Path) -> Path:

@@ -14,8 +14,11 @@ pytestmark = pytest.mark.build
 
 
 def site_digest(site: Path) -> dict[str, str]:
-    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(site.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
 
 
 def page(project: Path, name: str) -> str:
@@ -28,7 +31,7 @@ def chart_specs(html: str) -> list[str]:
 
 def table_of(html: str, label: str) -> str:
     start = html.index(f'id="{label}"')
-    return html[start: html.index("</table>", start)]
+    return html[start : html.index("</table>", start)]
 
 
 def test_site_has_index_and_table_1_with_resolved_citations(built_project):
@@ -94,16 +97,21 @@ def test_unknown_citation_key_in_data_stops_build_and_keeps_site(good_site):
 
     result = run_module("build", cwd=project)
     assert result.returncode == 1
-    assert (f"data/outcomes.csv, line {number + 1}, field 'citation_key': expected a key defined in refs.bib; "
-            "found 'ghalehtaki2052'") in result.stderr
+    assert (
+        f"data/outcomes.csv, line {number + 1}, field 'citation_key': expected a key defined in refs.bib; "
+        "found 'ghalehtaki2052'"
+    ) in result.stderr
     assert "Traceback" not in result.stderr
     assert site_digest(project / "_build" / "html") == before
 
 
-@pytest.mark.parametrize("mistake, message", [
-    ("Unknown number: {glue:text}`no-such-key`.", "no-such-key"),
-    ("```{code-cell} ipython3\nraise ValueError('a cell that raises')\n```", "a cell that raises"),
-])
+@pytest.mark.parametrize(
+    "mistake, message",
+    [
+        ("Unknown number: {glue:text}`no-such-key`.", "no-such-key"),
+        ("```{code-cell} ipython3\nraise ValueError('a cell that raises')\n```", "a cell that raises"),
+    ],
+)
 def test_chapter_mistake_fails_build_and_keeps_site(good_site, mistake, message):
     project, before = good_site
     chapter = project / "book" / "organ-preservation.md"
@@ -141,3 +149,24 @@ def test_change_to_shared_code_rebuilds_every_chapter(good_site):
     result = run_module("build", cwd=project)
     assert result.returncode == 0
     assert result.stdout.count("Executing notebook") == 2  # both chapters with code ran again
+
+
+def test_every_glued_number_links_to_its_register_entry_with_the_same_value(built_project):
+    site = built_project / "_build" / "html" / "book"
+    register = (site / "evidence-register.html").read_text(encoding="utf-8")
+    link = re.compile(r'href="evidence-register.html#(ev-[\w-]+)"><span class="std std-ref">([^<]+)</span>')
+    checked = 0
+    for chapter in site.glob("*.html"):
+        if chapter.name == "evidence-register.html":
+            continue
+        for anchor, shown in link.findall(chapter.read_text(encoding="utf-8")):
+            entry = register[register.index(f'id="{anchor}"') :]
+            value = re.search(r"<strong>([^<]+)</strong>", entry).group(1)
+            assert value == shown, (chapter.name, anchor)
+            checked += 1
+    used = mrcreview.numbers_used(built_project)
+    assert checked >= sum(len(keys) for keys in used.values())
+    # one entry per data row, each used by a chapter or saying that it is not
+    rows = len(mrcreview.load_outcomes(built_project))
+    assert register.count('id="ev-') == rows
+    assert register.count("used in:") + register.count("not yet used in a chapter") == rows

@@ -1,7 +1,15 @@
 """Shared code of the living review: load, validate, cite, tabulate and chart the evidence."""
 
-from mrcreview.chapter import glue_chart, glue_numbers, glue_table, glue_text
-from mrcreview.figures import chart_proportions
+from mrcreview.chapter import (
+    glue_chart,
+    glue_evidence_summary,
+    glue_figure,
+    glue_markdown,
+    glue_numbers,
+    glue_table,
+    glue_text,
+)
+from mrcreview.figures import chart_proportions, chart_ratios
 from mrcreview.loading import (
     evidence_as_of,
     load_clinical_pathways,
@@ -10,13 +18,35 @@ from mrcreview.loading import (
     load_studies,
 )
 from mrcreview.numbers import format_value
-from mrcreview.tables import table_clinical_pathways, table_numbers
+from mrcreview.register import numbers_used, register_markdown
+from mrcreview.schema import read_descriptor
+from mrcreview.tables import (
+    evidence_summary,
+    select,
+    table_clinical_pathways,
+    table_data_dictionary,
+    table_numbers,
+    table_references_to_identify,
+    table_trial_tracker,
+)
 
 __all__ = [
     "chart_proportions",
+    "chart_ratios",
+    "evidence_summary",
+    "numbers_used",
+    "read_descriptor",
+    "register_markdown",
+    "select",
+    "table_data_dictionary",
+    "table_references_to_identify",
+    "table_trial_tracker",
     "evidence_as_of",
     "format_value",
     "glue_chart",
+    "glue_evidence_summary",
+    "glue_figure",
+    "glue_markdown",
     "glue_numbers",
     "glue_table",
     "glue_text",

@@ -79,8 +79,13 @@ def check_bibliography(path: Path, file: str = "refs.bib") -> tuple[list[Problem
         elif isinstance(block, ParsingFailedBlock):
             start = block.raw.strip().splitlines()[0][:60] if block.raw.strip() else ""
             problems.append(
-                Problem(file, line, None, "a complete entry with balanced braces and quotes",
-                        f"a block that cannot be parsed, starting {start!r}")
+                Problem(
+                    file,
+                    line,
+                    None,
+                    "a complete entry with balanced braces and quotes",
+                    f"a block that cannot be parsed, starting {start!r}",
+                )
             )
     dois: dict[str, str] = {}
     for entry in library.entries:
@@ -88,7 +93,10 @@ def check_bibliography(path: Path, file: str = "refs.bib") -> tuple[list[Problem
         doi = _value(entry, "doi").lower()
         if doi:
             if doi in dois:
-                problems.append(Problem(file, entry.start_line + 1, "doi",
-                                        f"each DOI once (already used by {dois[doi]})", repr(doi)))
+                problems.append(
+                    Problem(
+                        file, entry.start_line + 1, "doi", f"each DOI once (already used by {dois[doi]})", repr(doi)
+                    )
+                )
             dois.setdefault(doi, entry.key)
     return problems, {entry.key for entry in library.entries}

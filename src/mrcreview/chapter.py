@@ -9,8 +9,10 @@ from IPython.display import Markdown
 from myst_nb import glue
 
 from mrcreview.figures import chart_html
-from mrcreview.numbers import number_texts
-from mrcreview.tables import numbered_table
+from mrcreview.numbers import format_value, number_texts
+from mrcreview.paths import project_root
+from mrcreview.register import GLUED_NUMBER, number_link
+from mrcreview.tables import evidence_summary, numbered_table, table_numbers
 
 
 class GluedText(str):
@@ -26,10 +28,13 @@ def glue_text(key: str, text) -> str:
 
 
 def glue_numbers(outcomes: pd.DataFrame) -> dict[str, str]:
-    """Glue every reported number under its outcome_id, for {glue:text} in the prose."""
+    """Glue every reported number under its outcome_id as a link to its evidence-register entry.
+
+    Place one in the prose with {glue:md}`outcome-id:myst`.
+    """
     texts = number_texts(outcomes)
     for key, text in texts.items():
-        glue_text(key, text)
+        glue(key, Markdown(number_link(key, text)), display=False)
     return texts
 
 
@@ -45,3 +50,27 @@ def glue_chart(name: str, chart, description: str):
     html = chart_html(chart, f"chart-{name}", description)
     glue(name, html, display=False)
     return chart
+
+
+def glue_markdown(name: str, text: str) -> str:
+    """Glue generated MyST Markdown (a list, a register); place it with {glue:md} and `:format: myst`."""
+    glue(name, Markdown(text), display=False)
+    return text
+
+
+def glue_figure(name: str, chart, description: str, rows: pd.DataFrame, caption: str):
+    """A chart and, under the table label tbl-<name without fig->, the numbers it shows.
+
+    The chart's text alternative is the description followed by every value it shows.
+    """
+    values = "; ".join(f"{r.short_name}, {r.arm}, {r.outcome}: {format_value(r)}" for _, r in rows.iterrows())
+    glue_chart(name, chart, f"{description}. {values}.")
+    glue_table(name.replace("fig-", "tbl-", 1), caption, table_numbers(rows))
+    return chart
+
+
+def glue_evidence_summary(chapter: str, studies: pd.DataFrame, outcomes: pd.DataFrame) -> str:
+    """Glue, as `evidence-summary`, the studies behind the numbers this chapter's prose places."""
+    source = (project_root() / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+    used = outcomes[outcomes["outcome_id"].isin(GLUED_NUMBER.findall(source))]
+    return glue_markdown("evidence-summary", evidence_summary(studies, used))

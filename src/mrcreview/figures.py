@@ -22,7 +22,11 @@ def _chart_data(outcomes: pd.DataFrame) -> pd.DataFrame:
     """Only the columns a chart shows, sorted, as plain strings: stable specifications."""
     data = outcomes.sort_values("outcome_id").copy()
     data["shown"] = [format_value(row) for _, row in data.iterrows()]
-    columns = ["outcome_id", "short_name", "arm", "outcome", "timepoint", "value", "shown", "citation_key"]
+    data["label"] = data["short_name"] + ": " + data["arm"]
+    when = data["timepoint"].map(lambda t: f", {t}" if pd.notna(t) else "")
+    data["detail"] = data["short_name"] + ": " + data["outcome"] + when
+    columns = ["outcome_id", "short_name", "arm", "label", "detail", "outcome", "timepoint", "value", "shown"]
+    columns.append("citation_key")
     data = data[columns].astype({c: str for c in columns if c != "value"})
     data["value"] = data["value"].astype(float)
     return data.reset_index(drop=True)
@@ -33,7 +37,7 @@ def chart_proportions(outcomes: pd.DataFrame, y: str, title: str, color: str | N
     data = _chart_data(outcomes)
     encoding = dict(
         x=alt.X("value:Q", title="Reported proportion", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y(f"{y}:N", title=None, sort=list(dict.fromkeys(data[y]))),
+        y=alt.Y(f"{y}:N", title=None, sort=list(dict.fromkeys(data[y])), axis=alt.Axis(labelLimit=300)),
         tooltip=TOOLTIP,
     )
     if color:
@@ -41,7 +45,7 @@ def chart_proportions(outcomes: pd.DataFrame, y: str, title: str, color: str | N
         encoding["yOffset"] = alt.YOffset(f"{color}:N")
     bars = alt.Chart(data, title=title).mark_bar().encode(**encoding)
     labels = bars.mark_text(align="left", dx=3).encode(text="shown:N", color=alt.value("black"))
-    return (bars + labels).properties(width=440)
+    return (bars + labels).properties(width=360)
 
 
 def _safe_json(spec: dict) -> str:
@@ -65,3 +69,18 @@ def chart_html(chart: alt.Chart, chart_id: str, description: str):
         f'<script type="text/javascript">vegaEmbed("#{chart_id}", {_safe_json(spec)}, '
         '{"actions": false, "renderer": "svg"});</script>'
     )
+
+
+def chart_ratios(outcomes: pd.DataFrame, y: str, title: str) -> alt.Chart:
+    """Hazard ratios and relative risks on a log scale, with their intervals where reported."""
+    data = _chart_data(outcomes)
+    data["ci_lower"] = outcomes.sort_values("outcome_id")["ci_lower"].to_numpy()
+    data["ci_upper"] = outcomes.sort_values("outcome_id")["ci_upper"].to_numpy()
+    order = list(dict.fromkeys(data[y]))
+    x = alt.X("value:Q", title="Ratio (log scale; 1 = no difference)", scale=alt.Scale(type="log"))
+    axis = alt.Axis(labelLimit=380)
+    base = alt.Chart(data, title=title).encode(y=alt.Y(f"{y}:N", title=None, sort=order, axis=axis), tooltip=TOOLTIP)
+    intervals = base.mark_rule().encode(x=alt.X("ci_lower:Q", scale=alt.Scale(type="log")), x2="ci_upper:Q")
+    points = base.mark_point(filled=True, size=70).encode(x=x)
+    unity = alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(strokeDash=[4, 4]).encode(x="one:Q")
+    return (intervals + points + unity).properties(width=300)

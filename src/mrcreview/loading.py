@@ -12,14 +12,16 @@ import pandas as pd
 from mrcreview.paths import data_dir
 from mrcreview.schema import pandas_dtypes, read_descriptor, resource
 
-# Which data files each loader reads: a chapter that calls a loader is rebuilt
-# whenever one of these files changes (see sphinx_ext.py).
+# Which files each function that chapters call reads (globs, relative to the project
+# root): a chapter that calls one is rebuilt whenever one of them changes (sphinx_ext.py).
 FILES_READ_BY = {
-    "load_studies": ("studies.csv",),
-    "load_outcomes": ("outcomes.csv", "studies.csv"),
-    "load_clinical_pathways": ("clinical_pathways.csv",),
-    "load_review_references": ("review_references.csv",),
-    "evidence_as_of": ("studies.csv",),
+    "load_studies": ("data/studies.csv",),
+    "load_outcomes": ("data/outcomes.csv", "data/studies.csv"),
+    "load_clinical_pathways": ("data/clinical_pathways.csv",),
+    "load_review_references": ("data/review_references.csv",),
+    "evidence_as_of": ("data/studies.csv",),
+    "read_descriptor": (),
+    "numbers_used": ("book/*.md",),
 }
 
 

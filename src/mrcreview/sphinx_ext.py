@@ -28,14 +28,19 @@ VEGA_FILES = {
 }
 
 
-def data_files_read(source: str) -> set[str]:
-    files = {name for loader, names in FILES_READ_BY.items() if re.search(rf"\b{loader}\(", source) for name in names}
-    return files | {DESCRIPTOR} if files else set()
+def files_read(source: str) -> set[str]:
+    """The files (globs) a chapter's code reads; the schema whenever it reads data."""
+    called = [loader for loader in FILES_READ_BY if re.search(rf"\b{loader}\(", source)]
+    files = {pattern for loader in called for pattern in FILES_READ_BY[loader]}
+    return files | {f"data/{DESCRIPTOR}"} if called else set()
 
 
 def note_data_dependencies(app: Sphinx, docname: str, source: list[str]) -> None:
-    for name in sorted(data_files_read(source[0])):
-        app.env.note_dependency(str(Path(app.srcdir) / "data" / name))
+    root = Path(app.srcdir)
+    for pattern in sorted(files_read(source[0])):
+        for path in sorted(root.glob(pattern)):
+            if path != Path(app.env.doc2path(docname)):
+                app.env.note_dependency(str(path))
 
 
 def vendored_versions(root: Path) -> dict[str, str]:
@@ -43,8 +48,10 @@ def vendored_versions(root: Path) -> dict[str, str]:
     for package in VEGA_FILES:
         manifest = root / VENDOR / package / "package.json"
         if not manifest.exists():
-            raise ExtensionError(f"{manifest}: expected the vendored {package} package; found no such file "
-                                 "(run `make vendor`, which installs it from the npm registry)")
+            raise ExtensionError(
+                f"{manifest}: expected the vendored {package} package; found no such file "
+                "(run `make vendor`, which installs it from the npm registry)"
+            )
         versions[package] = json.loads(manifest.read_text(encoding="utf-8"))["version"]
     return versions
 
@@ -59,8 +66,9 @@ def version_mismatches(versions: dict[str, str]) -> list[str]:
         have = versions[package]
         # Altair names vega and vega-embed by major version and vega-lite exactly.
         if have.split(".")[: len(want.split("."))] != want.split("."):
-            problems.append(f"vendor/package.json: expected {package} {want} (as altair {alt.__version__} "
-                            f"expects); found {have}")
+            problems.append(
+                f"vendor/package.json: expected {package} {want} (as altair {alt.__version__} expects); found {have}"
+            )
     return problems
 
 

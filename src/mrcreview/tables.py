@@ -4,6 +4,7 @@ import pandas as pd
 
 from mrcreview.markdown import cite, markdown_table, md_escape
 from mrcreview.numbers import format_value, fraction
+from mrcreview.register import number_link
 
 PATHWAY_COLUMNS = {
     "setting": "Setting",
@@ -27,18 +28,104 @@ def table_numbers(outcomes: pd.DataFrame) -> str:
     """The numbers behind a figure, one row per reported number, with their citations."""
     rows = []
     for _, row in outcomes.iterrows():
-        rows.append([
-            md_escape(row["short_name"]),
-            md_escape(row["arm"]),
-            md_escape(row["outcome"]),
-            md_escape(row["timepoint"]) if pd.notna(row["timepoint"]) else "",
-            md_escape(format_value(row)),
-            md_escape(fraction(row) or ""),
-            cite(row["citation_key"]),
-        ])
+        rows.append(
+            [
+                md_escape(row["short_name"]),
+                md_escape(row["arm"]),
+                md_escape(row["outcome"]),
+                md_escape(row["timepoint"]) if pd.notna(row["timepoint"]) else "",
+                number_link(row["outcome_id"], format_value(row)),
+                md_escape(fraction(row) or ""),
+                cite(row["citation_key"]),
+            ]
+        )
     return markdown_table(["Study", "Arm or group", "Outcome", "Time point", "Value", "n/N", "Source"], rows)
 
 
 def numbered_table(name: str, caption: str, table: str) -> str:
     """Wrap a pipe table in a MyST table directive so it is numbered and can be referenced."""
     return f":::{{table}} {md_escape(caption)}\n:name: {name}\n\n{table}\n:::\n"
+
+
+def select(outcomes: pd.DataFrame, *outcome_ids: str) -> pd.DataFrame:
+    """The rows with these outcome_ids, in the order given; an unknown id is an error."""
+    indexed = outcomes.set_index("outcome_id", drop=False)
+    missing = [i for i in outcome_ids if i not in indexed.index]
+    if missing:
+        raise KeyError(f"outcome_id not in data/outcomes.csv: {', '.join(missing)}")
+    return indexed.loc[list(outcome_ids)].reset_index(drop=True)
+
+
+def _n(value) -> str:
+    return f"{int(value):,}" if pd.notna(value) else "not reported"
+
+
+def table_trial_tracker(studies: pd.DataFrame) -> str:
+    """Every identified study: design, n, registry id, status and when it was last checked."""
+    rows = []
+    for _, row in studies[studies["design"] != "not identified"].sort_values("short_name").iterrows():
+        rows.append(
+            [
+                md_escape(row["short_name"]),
+                md_escape(row["design"]),
+                md_escape(row["population"]),
+                _n(row["n_patients"]),
+                md_escape(row["registry_id"]) if pd.notna(row["registry_id"]) else "not seen",
+                md_escape(row["status"]),
+                md_escape(row["status_checked"].isoformat()),
+                cite(row["citation_key"]),
+            ]
+        )
+    header = ["Study", "Design", "Population", "n", "Registry id", "Status", "Checked", "Source"]
+    return markdown_table(header, rows)
+
+
+def evidence_summary(studies: pd.DataFrame, outcomes: pd.DataFrame) -> str:
+    """A short list of the studies behind some numbers, with design and n."""
+    used = studies[studies["study_id"].isin(outcomes["study_id"])].sort_values("short_name")
+    lines = []
+    for _, row in used.iterrows():
+        n = f"n = {_n(row['n_patients'])}" if pd.notna(row["n_patients"]) else "n not reported"
+        via = (
+            f", through reference {int(row['review_ref'])} of the source review"
+            if row["design"] == "not identified"
+            else ""
+        )
+        lines.append(
+            f"- {md_escape(row['short_name'])}: {md_escape(row['design'])}, {n}{via} {cite(row['citation_key'])}"
+        )
+    return "\n".join(lines)
+
+
+def table_references_to_identify(references: pd.DataFrame) -> str:
+    """Each reference of the source review whose work is not yet in refs.bib, with what it supports."""
+    open_refs = references[references["status"] != "identified"].sort_values("review_ref")
+    rows = [[str(int(r.review_ref)), md_escape(r.status), md_escape(r.supports)] for r in open_refs.itertuples()]
+    return markdown_table(["Reference", "Status", "What the source review cites it for"], rows)
+
+
+def table_data_dictionary(descriptor: dict, resource_name: str) -> str:
+    """The columns of one data file, from the schema: type, rules and meaning."""
+    res = next(r for r in descriptor["resources"] if r["name"] == resource_name)
+    rows = []
+    for field in res["schema"]["fields"]:
+        rules = field.get("constraints", {})
+        shown = []
+        if rules.get("required"):
+            shown.append("required")
+        if rules.get("unique"):
+            shown.append("unique")
+        if "enum" in rules:
+            shown.append("one of: " + "; ".join(rules["enum"]))
+        for key, word in (("minimum", "at least"), ("maximum", "at most")):
+            if key in rules:
+                shown.append(f"{word} {rules[key]}")
+        if "pattern" in rules:
+            shown.append(f"pattern {rules['pattern']}")
+        for key in res["schema"].get("foreignKeys", []):
+            if field["name"] in key["fields"]:
+                shown.append(f"must match {key['reference']['resource']}.{key['reference']['fields'][0]}")
+        rows.append(
+            [f"`{field['name']}`", field["type"], md_escape(", ".join(shown)), md_escape(field.get("description", ""))]
+        )
+    return markdown_table(["Column", "Type", "Rules", "Meaning"], rows)

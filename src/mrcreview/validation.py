@@ -44,8 +44,9 @@ def read_schema(root: Path) -> tuple[dict | None, list[Problem]]:
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         return None, [Problem(name, None, "resources", "a data package with a list of resources", "none")]
     report = frictionless.Package.validate_descriptor(descriptor)
-    problems = [Problem(name, None, None, "a valid Frictionless data package descriptor", e.message)
-                for e in report.errors]
+    problems = [
+        Problem(name, None, None, "a valid Frictionless data package descriptor", e.message) for e in report.errors
+    ]
     problems += misspelt_keys(name, descriptor)
     return (None if problems else descriptor), problems
 
@@ -62,14 +63,23 @@ def misspelt_keys(name: str, descriptor: dict) -> list[Problem]:
     for res in descriptor["resources"]:
         schema = res.get("schema", {})
         where = f"resources.{res.get('name')}.schema"
-        problems += [Problem(name, None, f"{where}.{k}", f"one of {sorted(SCHEMA_KEYS)}", repr(k))
-                     for k in schema if k not in SCHEMA_KEYS]
+        problems += [
+            Problem(name, None, f"{where}.{k}", f"one of {sorted(SCHEMA_KEYS)}", repr(k))
+            for k in schema
+            if k not in SCHEMA_KEYS
+        ]
         for field in schema.get("fields", []):
             fwhere = f"{where}.{field.get('name')}"
-            problems += [Problem(name, None, f"{fwhere}.{k}", f"one of {sorted(FIELD_KEYS)}", repr(k))
-                         for k in field if k not in FIELD_KEYS]
-            problems += [Problem(name, None, f"{fwhere}.constraints.{k}", f"one of {sorted(CONSTRAINT_KEYS)}", repr(k))
-                         for k in field.get("constraints", {}) if k not in CONSTRAINT_KEYS]
+            problems += [
+                Problem(name, None, f"{fwhere}.{k}", f"one of {sorted(FIELD_KEYS)}", repr(k))
+                for k in field
+                if k not in FIELD_KEYS
+            ]
+            problems += [
+                Problem(name, None, f"{fwhere}.constraints.{k}", f"one of {sorted(CONSTRAINT_KEYS)}", repr(k))
+                for k in field.get("constraints", {})
+                if k not in CONSTRAINT_KEYS
+            ]
     return problems
 
 
@@ -147,9 +157,7 @@ def _expected_for(field: dict, constraint: str) -> str:
 def schema_problems(root: Path, descriptor: dict) -> list[Problem]:
     """Types, constraints, keys and foreign keys, as the schema states them."""
     report = frictionless.validate(str(root / "data" / DESCRIPTOR))
-    fields = {
-        res["name"]: {f["name"]: f for f in res["schema"]["fields"]} for res in descriptor["resources"]
-    }
+    fields = {res["name"]: {f["name"]: f for f in res["schema"]["fields"]} for res in descriptor["resources"]}
     paths = {res["name"]: f"data/{res['path']}" for res in descriptor["resources"]}
     problems = []
     for task in report.tasks:
@@ -177,8 +185,16 @@ def schema_problems(root: Path, descriptor: dict) -> list[Problem]:
                     problems.append(Problem(file, line, column, f"a {column} listed in {paths[table]}", repr(value)))
                 else:
                     problems.append(Problem(file, line, None, "a valid reference to another table", err.note))
-            elif err.type in ("missing-cell", "extra-cell", "blank-row", "extra-label", "missing-label",
-                              "incorrect-label", "duplicate-label", "blank-label"):
+            elif err.type in (
+                "missing-cell",
+                "extra-cell",
+                "blank-row",
+                "extra-label",
+                "missing-label",
+                "incorrect-label",
+                "duplicate-label",
+                "blank-label",
+            ):
                 continue  # already reported, with the line, by read_rows
             else:
                 problems.append(Problem(file, line, name, "a valid row", err.message))
@@ -209,23 +225,39 @@ def outcome_problems(file: str, rows: list[tuple[int, dict]]) -> list[Problem]:
         if value is None or value < 0:
             continue  # a missing, mistyped or negative value is reported by the schema check
         if unit == "proportion" and not 0 <= value <= 1:
-            problems.append(Problem(file, line, "value", "a proportion between 0 and 1 (87.5% is written 0.875)",
-                                    row["value"]))
+            problems.append(
+                Problem(file, line, "value", "a proportion between 0 and 1 (87.5% is written 0.875)", row["value"])
+            )
         if unit == "count" and value != int(value):
             problems.append(Problem(file, line, "value", "a whole number for a count", row["value"]))
         if numerator is not None and denominator is not None:
             if numerator > denominator:
-                problems.append(Problem(file, line, "numerator", f"at most the denominator ({row['denominator']})",
-                                        row["numerator"]))
+                problems.append(
+                    Problem(
+                        file, line, "numerator", f"at most the denominator ({row['denominator']})", row["numerator"]
+                    )
+                )
             elif unit == "proportion" and abs(value - numerator / denominator) > ROUNDING:
-                problems.append(Problem(
-                    file, line, "value",
-                    f"numerator/denominator = {row['numerator']}/{row['denominator']} = "
-                    f"{numerator / denominator:.3f} (within rounding)", row["value"]))
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        "value",
+                        f"numerator/denominator = {row['numerator']}/{row['denominator']} = "
+                        f"{numerator / denominator:.3f} (within rounding)",
+                        row["value"],
+                    )
+                )
         if (low is None) != (high is None) or (low is not None and row["ci_level"] == ""):
-            problems.append(Problem(file, line, "ci_lower", "ci_lower, ci_upper and ci_level all given, or none",
-                                    f"ci_lower={row['ci_lower']!r}, ci_upper={row['ci_upper']!r}, "
-                                    f"ci_level={row['ci_level']!r}"))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "ci_lower",
+                    "ci_lower, ci_upper and ci_level all given, or none",
+                    f"ci_lower={row['ci_lower']!r}, ci_upper={row['ci_upper']!r}, ci_level={row['ci_level']!r}",
+                )
+            )
         elif low is not None and not low <= value <= high:
             interval = f"{row['ci_lower']}–{row['ci_upper']}"
             problems.append(Problem(file, line, "value", f"a value inside its interval {interval}", row["value"]))
@@ -242,15 +274,24 @@ def study_problems(file: str, rows: list[tuple[int, dict]], today: date) -> list
         except ValueError:
             continue  # reported by the schema check
         if checked > today:
-            problems.append(Problem(file, line, "status_checked", f"a date no later than today ({today})",
-                                    row["status_checked"]))
+            problems.append(
+                Problem(file, line, "status_checked", f"a date no later than today ({today})", row["status_checked"])
+            )
     return problems
 
 
 def review_reference_problems(file: str, rows: list[tuple[int, dict]]) -> list[Problem]:
-    return [Problem(file, line, "citation_key", "a citation key for an identified reference (or another status)",
-                    "an empty cell")
-            for line, row in rows if row["status"] == "identified" and not row["citation_key"]]
+    return [
+        Problem(
+            file,
+            line,
+            "citation_key",
+            "a citation key for an identified reference (or another status)",
+            "an empty cell",
+        )
+        for line, row in rows
+        if row["status"] == "identified" and not row["citation_key"]
+    ]
 
 
 def citation_problems(root: Path, tables: dict[str, list[tuple[int, dict]]], keys: set[str]) -> list[Problem]:

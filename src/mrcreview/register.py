@@ -1,0 +1,59 @@
+"""The evidence register: one entry per reported number, the target of every number in the book."""
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from mrcreview.markdown import cite, md_escape
+from mrcreview.numbers import format_value, fraction
+
+GLUED_NUMBER = re.compile(r"\{glue:md\}`([a-z0-9-]+):myst`")
+
+
+def anchor(outcome_id: str) -> str:
+    return f"ev-{outcome_id}"
+
+
+def number_link(outcome_id: str, text: str) -> str:
+    # Values are made by format_value (digits, %, words, parentheses): safe as a link title.
+    return f"{{ref}}`{text} <{anchor(outcome_id)}>`"
+
+
+def numbers_used(root: Path) -> dict[str, list[str]]:
+    """Which outcome rows each chapter places in its prose, from the chapters' sources."""
+    used = {}
+    for chapter in sorted((root / "book").glob("*.md")):
+        keys = GLUED_NUMBER.findall(chapter.read_text(encoding="utf-8"))
+        if keys:
+            used[chapter.stem] = list(dict.fromkeys(keys))
+    return used
+
+
+def register_markdown(outcomes: pd.DataFrame, used: dict[str, list[str]]) -> str:
+    """One entry per row of outcomes.csv, each with a stable anchor from its outcome_id."""
+    chapters_of: dict[str, list[str]] = {}
+    for chapter, keys in used.items():
+        for key in keys:
+            chapters_of.setdefault(key, []).append(chapter)
+    entries = []
+    for _, row in outcomes.sort_values("outcome_id").iterrows():
+        facts = [
+            f"**{md_escape(format_value(row))}**",
+            md_escape(row["outcome"]),
+            md_escape(row["arm"]),
+        ]
+        if pd.notna(row["timepoint"]):
+            facts.append(md_escape(row["timepoint"]))
+        if fraction(row):
+            facts.append(f"n/N {md_escape(fraction(row))}")
+        study = f"{md_escape(row['short_name'])}, {cite(row['citation_key'])}"
+        source = f"{study}; found in: {md_escape(row['source_location'])}"
+        if pd.notna(row["review_ref"]):
+            source += f"; through reference {int(row['review_ref'])} of the source review"
+        chapters = chapters_of.get(row["outcome_id"])
+        use = ("used in: " + ", ".join(f"{{doc}}`{c}`" for c in chapters)) if chapters else "not yet used in a chapter"
+        entries.append(
+            f"({anchor(row['outcome_id'])})=\n`{row['outcome_id']}`\n: {' · '.join(facts)}\n: {source}\n: {use}\n"
+        )
+    return "\n".join(entries)

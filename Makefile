@@ -7,7 +7,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: book test check env vendor clean
+.PHONY: book test check env vendor clean linkcheck bench
 book: env vendor
 	$(PY) -m mrcreview build
 
@@ -33,3 +33,11 @@ vendor/node_modules/.installed: vendor/package.json vendor/package-lock.json
 
 clean:
 	rm -rf _build
+
+# External links, checked on a schedule rather than on every pull request.
+linkcheck: env vendor
+	$(VENV)/bin/jupyter-book build . --builder linkcheck --path-output _build/linkcheck --config <(printf 'execute:\n  execute_notebooks: "off"\n')
+
+# Cold build, no-change rebuild and one-row edit, with a staleness verdict.
+bench: env vendor
+	$(PY) bench/build_speed.py

@@ -42,4 +42,5 @@ def test_hostile_cells_cannot_add_columns_or_roles():
 def test_numbers_table_lists_value_and_fraction():
     outcomes = mrcreview.load_outcomes(MINIMAL)
     table = mrcreview.table_numbers(outcomes[outcomes["outcome_id"] == "alpha-response"])
-    assert r"25\%" in table and r"10\/40" in table  # escaped, rendered as 25% and 10/40
+    assert "{ref}`25% <ev-alpha-response>`" in table  # the value links to its register entry
+    assert r"10\/40" in table  # escaped, rendered as 10/40

@@ -9,7 +9,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
 # What a copy of the project needs in order to build; the rest (.venv, _build, .git) stays behind.
-PROJECT_FILES = ["_config.yml", "_toc.yml", "refs.bib", "book", "data", "vendor/package.json"]
+PROJECT_FILES = [
+    "_config.yml",
+    "_toc.yml",
+    "refs.bib",
+    "CITATION.cff",
+    "book",
+    "data",
+    "vendor/package.json",
+    "vendor/package-lock.json",
+]
 
 
 def run_module(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:

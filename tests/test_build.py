@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import mrcreview
-from helpers import copy_project, run_module
+from helpers import ROOT, copy_project, run_module
 
 pytestmark = pytest.mark.build
 
@@ -62,13 +62,15 @@ def test_prose_numbers_are_the_data_values(built_project):
 
 @pytest.fixture
 def good_site(built_project, tmp_path):
-    """A private copy of the built project, its incremental build state included."""
+    """A private copy of the built project and its published site."""
     project = shutil.copytree(built_project, tmp_path / "project", symlinks=True)
     return project, site_digest(project / "_build" / "html")
 
 
-def test_changed_value_reaches_prose_table_figure_and_register(good_site):
-    project, _ = good_site
+def test_changed_value_reaches_prose_table_figure_and_register(tmp_path):
+    # built in place: Sphinx starts afresh when a built project is moved, so a copy would not test the increment
+    project = copy_project(tmp_path / "project")
+    assert run_module("build", cwd=project).returncode == 0
     outcomes = project / "data" / "outcomes.csv"
     text = outcomes.read_text(encoding="utf-8")
     assert text.count(",0.476,") == 1 and "47.6%" in page(project, "organ-preservation")
@@ -174,3 +176,15 @@ def test_every_glued_number_links_to_its_register_entry_with_the_same_value(buil
     rows = len(mrcreview.load_outcomes(built_project))
     assert register.count('id="ev-') == rows
     assert register.count("used in:") + register.count("not yet used in a chapter") == rows
+
+
+def test_every_page_shows_version_and_evidence_date(built_project):
+    import tomllib
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert f"version: {version}" in (built_project / "CITATION.cff").read_text()
+    date = f"{mrcreview.evidence_as_of(built_project):%d %B %Y}"
+    for path in (built_project / "_build" / "html").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        if "<footer" in text:
+            assert f"Version {version}" in text and f"evidence checked up to {date}" in text, path

@@ -1,5 +1,6 @@
 """Shared code of the living review: load, validate, cite, tabulate and chart the evidence."""
 
+from mrcreview.changes import how_to_cite_markdown, whats_new_markdown
 from mrcreview.chapter import (
     glue_chart,
     glue_evidence_summary,
@@ -31,6 +32,8 @@ from mrcreview.tables import (
 )
 
 __all__ = [
+    "how_to_cite_markdown",
+    "whats_new_markdown",
     "chart_proportions",
     "chart_ratios",
     "evidence_summary",

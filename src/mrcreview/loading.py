@@ -22,6 +22,8 @@ FILES_READ_BY = {
     "evidence_as_of": ("data/studies.csv",),
     "read_descriptor": (),
     "numbers_used": ("book/*.md",),
+    "whats_new_markdown": ("data/*.csv", "refs.bib", "book/*.md"),
+    "how_to_cite_markdown": ("CITATION.cff",),
 }
 
 

@@ -10,11 +10,12 @@ import sys
 from pathlib import Path
 
 import mrcreview
+from mrcreview.loading import evidence_as_of
 
 # Sphinx re-reads a page only when its source or a noted data file changes. A change to
 # the configuration, the table of contents, the shared code or the pinned environment can
 # change every page, so it discards the incremental state and rebuilds from scratch.
-FINGERPRINTED = ["_config.yml", "_toc.yml", "requirements.lock", "vendor/package-lock.json"]
+FINGERPRINTED = ["_config.yml", "_toc.yml", "requirements.lock", "vendor/package-lock.json", "CITATION.cff"]
 
 
 def fingerprint(root: Path) -> str:
@@ -24,6 +25,8 @@ def fingerprint(root: Path) -> str:
     for path in files:
         if path.exists():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    # Every page's footer shows the evidence date: when it moves, every page is rewritten.
+    digest.update(str(evidence_as_of(root)).encode())
     return digest.hexdigest()
 
 

@@ -9,6 +9,7 @@
    installed Altair expects; the build fails when they disagree.
 """
 
+import html
 import json
 import re
 import shutil
@@ -17,7 +18,8 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-from mrcreview.loading import FILES_READ_BY
+from mrcreview.changes import current_version, release_date
+from mrcreview.loading import FILES_READ_BY, evidence_as_of
 from mrcreview.schema import DESCRIPTOR
 
 VENDOR = Path("vendor") / "node_modules"
@@ -107,7 +109,19 @@ def tidy_page_scripts(app: Sphinx, pagename: str, templatename: str, context: di
     context["script_files"] = [script for script in context["script_files"] if keep(script)]
 
 
+def footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Version, release date and evidence date on every page, with a link to how to cite it."""
+    root = Path(app.srcdir)
+    link = context["pathto"]("book/how-to-cite")
+    context["theme_extra_footer"] = (
+        f"<p>Version {html.escape(current_version(root))} ({html.escape(release_date(root))}) · "
+        f"evidence checked up to {evidence_as_of(root):%d %B %Y} · "
+        f'<a href="{link}">How to cite</a></p>'
+    )
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("html-page-context", footer)
     app.connect("source-read", note_data_dependencies)
     app.connect("html-page-context", tidy_page_scripts, priority=900)  # after the themes add theirs
     app.connect("builder-inited", add_vega)

@@ -39,3 +39,65 @@ def copy_project(target: Path) -> Path:
     # The vendored JavaScript is large and read-only here: link it rather than copy it.
     (target / "vendor" / "node_modules").symlink_to(ROOT / "vendor" / "node_modules")
     return target
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class Site:
+    """The built site served on localhost, for a real browser."""
+
+    def __init__(self, root: Path):
+        import functools
+        import http.server
+        import threading
+
+        handler = functools.partial(QuietHandler, directory=str(root))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+def _quiet_handler():
+    import http.server
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    return Handler
+
+
+QuietHandler = _quiet_handler()
+
+
+def offline_page(browser, base_url: str):
+    """A browser page whose every request outside the local site is aborted and recorded."""
+    page = browser.new_page()
+    page.blocked = []
+    page.errors = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(base_url) or url.startswith("data:") or url.startswith("blob:"):
+            request_route.continue_()
+        else:
+            page.blocked.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda error: page.errors.append(f"pageerror: {error}"))
+    page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
+    return page

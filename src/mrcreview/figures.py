@@ -1,5 +1,7 @@
 """Altair figures of the book, and their embedding with the site's own Vega libraries."""
 
+import base64
+import html
 import json
 import re
 
@@ -55,17 +57,27 @@ def _safe_json(spec: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def static_svg(spec: dict) -> str:
+    """The chart drawn once at build time (vl-convert), for print, PDF and readers without JavaScript."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(spec, vl_version=alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0])
+
+
 def chart_html(chart: alt.Chart, chart_id: str, description: str):
-    """The chart as HTML that draws with the Vega libraries the site serves itself (no CDN)."""
+    """The chart as HTML that draws with the Vega libraries the site serves itself (no CDN),
+    with a static SVG of the same chart that print and PDF show instead."""
     from IPython.display import HTML
 
     if not re.fullmatch(r"[a-z][a-z0-9-]*", chart_id):
         raise ValueError(f"chart id {chart_id!r}: expected lower-case letters, digits and hyphens")
     spec = chart.to_dict()
     spec.pop("$schema", None)
-    label = description.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    label = html.escape(description, quote=True)
+    svg = base64.b64encode(static_svg(spec).encode("utf-8")).decode("ascii")
     return HTML(
         f'<div id="{chart_id}" class="vega-chart" role="img" aria-label="{label}"></div>\n'
+        f'<img class="chart-static" alt="{label}" src="data:image/svg+xml;base64,{svg}">\n'
         f'<script type="text/javascript">vegaEmbed("#{chart_id}", {_safe_json(spec)}, '
         '{"actions": false, "renderer": "svg"});</script>'
     )

@@ -15,7 +15,14 @@ from mrcreview.loading import evidence_as_of
 # Sphinx re-reads a page only when its source or a noted data file changes. A change to
 # the configuration, the table of contents, the shared code or the pinned environment can
 # change every page, so it discards the incremental state and rebuilds from scratch.
-FINGERPRINTED = ["_config.yml", "_toc.yml", "requirements.lock", "vendor/package-lock.json", "CITATION.cff"]
+FINGERPRINTED = [
+    "_config.yml",
+    "_toc.yml",
+    "requirements.lock",
+    "vendor/package-lock.json",
+    "CITATION.cff",
+    "_templates/static/webpack-macros.html",
+]
 
 
 def fingerprint(root: Path) -> str:

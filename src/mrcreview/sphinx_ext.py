@@ -28,6 +28,10 @@ VEGA_FILES = {
     "vega-lite": "build/vega-lite.min.js",
     "vega-embed": "build/vega-embed.min.js",
 }
+# Icons as CSS plus the web fonts the theme already ships (in _static/vendor/fontawesome/webfonts),
+# instead of the theme's icon script (_templates/static/webpack-macros.html drops it).
+ICON_CSS = ["fontawesome.min.css", "solid.min.css", "regular.min.css"]
+ICON_PACKAGE = "@fortawesome/fontawesome-free"
 
 
 def files_read(source: str) -> set[str]:
@@ -81,6 +85,8 @@ def add_vega(app: Sphinx) -> None:
         raise ExtensionError("\n".join(problems))
     for file in VEGA_FILES.values():
         app.add_js_file(f"vendor/{Path(file).name}")
+    for css in ICON_CSS:
+        app.add_css_file(f"vendor/fontawesome/css/{css}")
 
 
 def copy_vega(app: Sphinx, exception) -> None:
@@ -90,6 +96,10 @@ def copy_vega(app: Sphinx, exception) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for package, file in VEGA_FILES.items():
         shutil.copy2(Path(app.srcdir) / VENDOR / package / file, target / Path(file).name)
+    icons = target / "fontawesome" / "css"
+    icons.mkdir(parents=True, exist_ok=True)
+    for css in ICON_CSS:
+        shutil.copy2(Path(app.srcdir) / VENDOR / ICON_PACKAGE / "css" / css, icons / css)
 
 
 def tidy_page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -120,7 +130,16 @@ def footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree
     )
 
 
+STATIC = Path(__file__).parent / "static"
+
+
+def add_static(app: Sphinx, config) -> None:
+    config.html_static_path.append(str(STATIC))
+    app.add_css_file("mrcreview.css")
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", add_static)
     app.connect("html-page-context", footer)
     app.connect("source-read", note_data_dependencies)
     app.connect("html-page-context", tidy_page_scripts, priority=900)  # after the themes add theirs

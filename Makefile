@@ -7,11 +7,11 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: book test check env vendor clean linkcheck bench
+.PHONY: book test check env vendor browser clean linkcheck bench pdf
 book: env vendor
 	$(PY) -m mrcreview build
 
-test: env vendor
+test: env vendor browser
 	$(PY) -m pytest
 
 check: env
@@ -30,6 +30,16 @@ vendor: vendor/node_modules/.installed
 vendor/node_modules/.installed: vendor/package.json vendor/package-lock.json
 	npm ci --prefix vendor --no-audit --no-fund --loglevel=error
 	touch $@
+
+# Debian's Chromium for the browser tests (never a browser downloaded by a test tool).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+# A PDF of the whole book, charts included (their static SVG), printed by Chromium.
+pdf: env vendor browser
+	$(PY) -m mrcreview pdf
 
 clean:
 	rm -rf _build

@@ -119,6 +119,13 @@ def tidy_page_scripts(app: Sphinx, pagename: str, templatename: str, context: di
     context["script_files"] = [script for script in context["script_files"] if keep(script)]
 
 
+def accessible_citations(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """docutils marks bibliography entries role="doc-biblioentry" inside role="list", which
+    screen readers and axe reject (a list must hold list items)."""
+    if "body" in context:
+        context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Version, release date and evidence date on every page, with a link to how to cite it."""
     root = Path(app.srcdir)
@@ -141,6 +148,7 @@ def add_static(app: Sphinx, config) -> None:
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", add_static)
     app.connect("html-page-context", footer)
+    app.connect("html-page-context", accessible_citations)
     app.connect("source-read", note_data_dependencies)
     app.connect("html-page-context", tidy_page_scripts, priority=900)  # after the themes add theirs
     app.connect("builder-inited", add_vega)

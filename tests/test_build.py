@@ -188,3 +188,15 @@ def test_every_page_shows_version_and_evidence_date(built_project):
         text = path.read_text(encoding="utf-8")
         if "<footer" in text:
             assert f"Version {version}" in text and f"evidence checked up to {date}" in text, path
+
+
+def test_pdf_of_the_book_has_every_chapter_and_the_figures(good_site):
+    project, _ = good_site
+    result = run_module("pdf", cwd=project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    pdf = (project / "_build" / "book.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 15  # one page or more per chapter
+    # the single page printed shows the static chart images, not empty chart containers
+    single = (project / "_build" / "pdf-work" / "_build" / "singlehtml" / "book" / "index.html").read_text()
+    assert single.count('class="chart-static"') >= 6

@@ -25,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check", help="validate data/, refs.bib and citations in book/")
     build = sub.add_parser("build", help="check, then build the site into _build/html")
     build.add_argument("--output", type=Path, default=None, help="where the site goes (default _build/html)")
+    pdf = sub.add_parser("pdf", help="check, then print the whole book to _build/book.pdf (needs Chromium)")
+    pdf.add_argument("--output", type=Path, default=None, help="where the PDF goes (default _build/book.pdf)")
     args = parser.parse_args(argv)
     try:
         root = project_root()
@@ -33,7 +35,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check":
         return run_check(root)
-    from mrcreview.site import build_site
+    from mrcreview.site import build_pdf, build_site
 
     status = run_check(root)
-    return status or build_site(root, args.output)
+    if status:
+        return status
+    return build_site(root, args.output) if args.command == "build" else build_pdf(root, args.output)

@@ -74,3 +74,31 @@ def publish(built: Path, output: Path) -> None:
         output.rename(retired)
     staged.rename(output)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def build_pdf(root: Path, output: Path | None = None) -> int:
+    """The whole book on one HTML page (Sphinx's singlehtml builder), printed to PDF by Chromium.
+
+    Print styles replace each interactive chart by its static SVG, so the figures appear.
+    """
+    from playwright.sync_api import sync_playwright
+
+    output = (output or root / "_build" / "book.pdf").resolve()
+    work = root / "_build" / "pdf-work"
+    command = [jupyter_book(), "build", str(root), "--builder", "singlehtml", "--path-output", str(work), "-W"]
+    if subprocess.run(command, cwd=root).returncode != 0:
+        print("pdf: the single-page build failed; no PDF was written.", file=sys.stderr)
+        return 1
+    page_file = work / "_build" / "singlehtml" / "book" / "index.html"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page()
+        page.goto(page_file.as_uri())
+        page.wait_for_load_state("load")
+        page.emulate_media(media="print")
+        page.pdf(path=str(output), format="A4", print_background=True, margin={"top": "15mm", "bottom": "15mm"})
+        browser.close()
+    print(f"pdf: written to {output}")
+    return 0

@@ -102,3 +102,30 @@ def build_pdf(root: Path, output: Path | None = None) -> int:
         browser.close()
     print(f"pdf: written to {output}")
     return 0
+
+
+# What a copy of the project needs in order to build; the rest (.venv, _build, .git) stays behind.
+SOURCES = [
+    "_config.yml",
+    "_toc.yml",
+    "_templates",
+    "refs.bib",
+    "CITATION.cff",
+    "book",
+    "data",
+    "vendor/package.json",
+    "vendor/package-lock.json",
+]
+
+
+def copy_sources(root: Path, target: Path) -> Path:
+    """A buildable copy of the project (for tests and benchmarks); vendored packages are linked, not copied."""
+    for name in SOURCES:
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    (target / "vendor" / "node_modules").symlink_to((root / "vendor" / "node_modules").resolve())
+    return target

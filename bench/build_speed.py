@@ -1,0 +1,68 @@
+"""Build speed without staleness: cold build, no-change rebuild, one-row data edit.
+
+    python bench/build_speed.py        (or: make bench)
+
+Works on a copy of the project in a temporary folder. After the one-row edit it checks
+that the new value is on every page that uses the row and the old value on none, and
+counts the chapters that ran again. Targets: cold <= 45 s; no-change <= 10 % of cold;
+one-row edit <= 40 % of cold, with zero stale outputs.
+"""
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from mrcreview.site import copy_sources
+
+ROOT = Path(__file__).resolve().parents[1]
+ROW, OLD, NEW = "picardi-colostomy-free-3y", ("0.476", "47.6%"), ("0.512", "51.2%")
+
+
+def build(project: Path) -> tuple[float, str]:
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "mrcreview", "build"], cwd=project, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"build failed:\n{result.stderr[-3000:]}")
+    return elapsed, result.stdout
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        project = copy_sources(ROOT, Path(folder) / "project")
+        cold, out = build(project)
+        chapters = out.count("Executing notebook")
+        unchanged, out = build(project)
+        rerun_unchanged = out.count("Executing notebook")
+
+        outcomes = project / "data" / "outcomes.csv"
+        lines = outcomes.read_text(encoding="utf-8").splitlines(keepends=True)
+        index = next(i for i, line in enumerate(lines) if line.startswith(f"{ROW},"))
+        assert f",{OLD[0]}," in lines[index], f"{ROW} no longer has the value {OLD[0]}; update the benchmark"
+        lines[index] = lines[index].replace(f",{OLD[0]},", f",{NEW[0]},")
+        outcomes.write_text("".join(lines), encoding="utf-8")
+        edited, out = build(project)
+        rerun_edited = out.count("Executing notebook")
+
+        site = project / "_build" / "html"
+        stale = [p.relative_to(site) for p in site.rglob("*.html") if OLD[1] in p.read_text(encoding="utf-8")]
+        showing = [p.relative_to(site) for p in site.rglob("*.html") if NEW[1] in p.read_text(encoding="utf-8")]
+
+    print(f"cold build:          {cold:6.1f} s   ({chapters} chapters executed)       target <= 45 s")
+    print(
+        f"no-change rebuild:   {unchanged:6.1f} s   {unchanged / cold:6.1%} of cold ({rerun_unchanged} executed)"
+        "   target <= 10 %"
+    )
+    print(
+        f"one-row data edit:   {edited:6.1f} s   {edited / cold:6.1%} of cold ({rerun_edited} executed)"
+        "   target <= 40 %"
+    )
+    verdict = "no stale output" if not stale and showing else f"STALE: {', '.join(map(str, stale)) or 'value missing'}"
+    print(f"staleness after editing {ROW} ({OLD[1]} -> {NEW[1]}): {verdict}; new value on {len(showing)} page(s)")
+    return 0 if not stale and showing else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

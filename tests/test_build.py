@@ -124,7 +124,8 @@ def test_chapter_mistake_fails_build_and_keeps_site(good_site, mistake, message)
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\n" + mistake + "\n", encoding="utf-8")
     result = run_module("build", cwd=project)
     assert result.returncode == 1
-    assert message in result.stdout + result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
     assert "published site" in result.stderr
     assert site_digest(project / "_build" / "html") == before
 

@@ -5,6 +5,7 @@ from mrcreview.chapter import (
     glue_chart,
     glue_evidence_summary,
     glue_figure,
+    glue_forest,
     glue_markdown,
     glue_numbers,
     glue_table,
@@ -14,6 +15,7 @@ from mrcreview.figures import chart_proportions, chart_ratios
 from mrcreview.loading import (
     evidence_as_of,
     load_clinical_pathways,
+    load_forest_plots,
     load_outcomes,
     load_review_references,
     load_studies,
@@ -21,6 +23,7 @@ from mrcreview.loading import (
 from mrcreview.numbers import format_value
 from mrcreview.register import numbers_used, register_markdown
 from mrcreview.schema import read_descriptor
+from mrcreview.synthesis import chart_forest, pool_logit, table_forest, with_intervals
 from mrcreview.tables import (
     evidence_summary,
     select,
@@ -32,6 +35,10 @@ from mrcreview.tables import (
 )
 
 __all__ = [
+    "chart_forest",
+    "pool_logit",
+    "table_forest",
+    "with_intervals",
     "how_to_cite_markdown",
     "whats_new_markdown",
     "chart_proportions",
@@ -49,11 +56,13 @@ __all__ = [
     "glue_chart",
     "glue_evidence_summary",
     "glue_figure",
+    "glue_forest",
     "glue_markdown",
     "glue_numbers",
     "glue_table",
     "glue_text",
     "load_clinical_pathways",
+    "load_forest_plots",
     "load_outcomes",
     "load_review_references",
     "load_studies",

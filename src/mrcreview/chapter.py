@@ -9,9 +9,11 @@ from IPython.display import Markdown
 from myst_nb import glue
 
 from mrcreview.figures import chart_html
+from mrcreview.markdown import md_escape
 from mrcreview.numbers import format_value, number_texts
 from mrcreview.paths import project_root
 from mrcreview.register import GLUED_NUMBER, number_link
+from mrcreview.synthesis import chart_forest, pool_logit, table_forest
 from mrcreview.tables import evidence_summary, numbered_table, table_numbers
 
 
@@ -63,8 +65,7 @@ def glue_figure(name: str, chart, description: str, rows: pd.DataFrame, caption:
 
     The chart's text alternative is the description followed by every value it shows.
     """
-    values = "; ".join(f"{r.short_name}, {r.arm}, {r.outcome}: {format_value(r)}" for _, r in rows.iterrows())
-    glue_chart(name, chart, f"{description}. {values}.")
+    glue_chart(name, chart, f"{description}. {describe(rows)}")
     glue_table(name.replace("fig-", "tbl-", 1), caption, table_numbers(rows))
     return chart
 
@@ -74,3 +75,29 @@ def glue_evidence_summary(chapter: str, studies: pd.DataFrame, outcomes: pd.Data
     source = (project_root() / "book" / f"{chapter}.md").read_text(encoding="utf-8")
     used = outcomes[outcomes["outcome_id"].isin(GLUED_NUMBER.findall(source))]
     return glue_markdown("evidence-summary", evidence_summary(studies, used))
+
+
+def glue_forest(plot_id: str, plots: pd.DataFrame, plot_rows: pd.DataFrame, outcomes: pd.DataFrame) -> dict | None:
+    """Glue one forest plot as fig-forest-<id>, its table as tbl-forest-<id>, and as pool-forest-<id>
+    either the pooled estimate (where the plot may be pooled and the rule allows) or why there is none."""
+    plot = plots.set_index("plot_id").loc[plot_id]
+    rows = outcomes[outcomes["outcome_id"].isin(plot_rows.loc[plot_rows["plot_id"] == plot_id, "outcome_id"])]
+    chart = chart_forest(rows, plot["title"])
+    glue_chart(f"fig-forest-{plot_id}", chart, f"Forest plot: {plot['title']}. {describe(rows)}")
+    glue_table(f"tbl-forest-{plot_id}", f"Numbers in the forest plot: {plot['title']}.", table_forest(rows))
+    pooled = pool_logit(rows) if plot["pool"] == "yes" else None
+    if pooled:
+        text = (
+            f"**Exploratory pooled estimate** (random effects, logit scale) of {', '.join(pooled['studies'])}: "
+            f"{pooled['estimate']:.1%} (95% CI {pooled['low']:.1%}–{pooled['high']:.1%}); "
+            f"I² {pooled['i2']:.0%}, τ² {pooled['tau2']:.3f}. {plot['pooling_reason']}"
+        )
+    else:
+        text = f"No pooled estimate. {plot['pooling_reason']}"
+    glue_markdown(f"pool-forest-{plot_id}", md_escape(text).replace(r"\*\*", "**"))
+    return pooled
+
+
+def describe(rows: pd.DataFrame) -> str:
+    """Every value a figure shows, as text: the core of its text alternative."""
+    return "; ".join(f"{r.short_name}, {r.arm}, {r.outcome}: {format_value(r)}" for _, r in rows.iterrows()) + "."

@@ -27,7 +27,9 @@ def _chart_data(outcomes: pd.DataFrame) -> pd.DataFrame:
     data["label"] = data["short_name"] + ": " + data["arm"]
     when = data["timepoint"].map(lambda t: f", {t}" if pd.notna(t) else "")
     data["detail"] = data["short_name"] + ": " + data["outcome"] + when
-    columns = ["outcome_id", "short_name", "arm", "label", "detail", "outcome", "timepoint", "value", "shown"]
+    data["arm_detail"] = data["short_name"] + ": " + data["arm"] + when
+    columns = ["outcome_id", "short_name", "arm", "label", "detail", "arm_detail", "outcome", "timepoint", "value"]
+    columns.append("shown")
     columns.append("citation_key")
     data = data[columns].astype({c: str for c in columns if c != "value"})
     data["value"] = data["value"].astype(float)

@@ -19,6 +19,7 @@ FILES_READ_BY = {
     "load_outcomes": ("data/outcomes.csv", "data/studies.csv"),
     "load_clinical_pathways": ("data/clinical_pathways.csv",),
     "load_review_references": ("data/review_references.csv",),
+    "load_forest_plots": ("data/forest_plots.csv", "data/forest_plot_rows.csv"),
     "evidence_as_of": ("data/studies.csv",),
     "read_descriptor": (),
     "numbers_used": ("book/*.md",),
@@ -69,6 +70,11 @@ def load_clinical_pathways(root: Path | None = None) -> pd.DataFrame:
 
 def load_review_references(root: Path | None = None) -> pd.DataFrame:
     return _load("review_references", root)
+
+
+def load_forest_plots(root: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The forest plots, and which outcome rows each shows."""
+    return _load("forest_plots", root), _load("forest_plot_rows", root)
 
 
 def evidence_as_of(root: Path | None = None) -> date:

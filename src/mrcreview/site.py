@@ -4,6 +4,7 @@ A failed build leaves the last good site in _build/html exactly as it was.
 """
 
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -52,16 +53,45 @@ def build_site(root: Path, output: Path | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     stamp.write_text(current)
     command = [jupyter_book(), "build", str(root), "--path-output", str(work), "-W", "-n", "--keep-going"]
-    result = subprocess.run(command, cwd=root)
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    log = root / "_build" / "build.log"
+    log.write_text(result.stdout + result.stderr, encoding="utf-8")
     built = work / "_build" / "html"
     if result.returncode != 0 or not (built / "index.html").exists():
         # Sphinx may have recorded the failing pages as up to date; start afresh next time.
         shutil.rmtree(work, ignore_errors=True)
-        print(f"build: failed; the published site in {output} was left unchanged.", file=sys.stderr)
+        for problem in build_problems(result.stdout + result.stderr, root):
+            print(problem, file=sys.stderr)
+        print(f"build: failed (full log: {log}); the published site in {output} was left unchanged.", file=sys.stderr)
         return 1
+    print(result.stdout)
     publish(built, output)
     print(f"build: site published in {output}")
     return 0
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def build_problems(log: str, root: Path) -> list[str]:
+    """The build's warnings and any failing cell's error, one line each, without Python tracebacks."""
+    text = ANSI.sub("", log)
+    problems = []
+    for line in text.splitlines():
+        if re.search(r": (WARNING|ERROR|CRITICAL): ", line) or line.startswith(("WARNING: ", "ERROR: ")):
+            problems.append(line.replace(f"{root}/", ""))
+    for notebook in re.findall(r"\bExecutionError: (\S+\.(?:md|ipynb))", text):
+        errors = re.findall(r"^(\w+(?:Error|Exception)): (.+)$", text, flags=re.M)
+        cause = next(
+            (
+                f"{name}: {message}"
+                for name, message in reversed(errors)
+                if name not in ("ExecutionError", "CellExecutionError")
+            ),
+            "see the full log",
+        )
+        problems.append(f"{notebook.replace(f'{root}/', '')}: a code cell raised {cause}")
+    return list(dict.fromkeys(problems))
 
 
 def publish(built: Path, output: Path) -> None:

@@ -1,0 +1,78 @@
+"""Intervals and pooled estimates, checked against published and hand-computed values."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.stats.proportion import proportion_confint
+
+from mrcreview.synthesis import pool_logit, wilson_interval, with_intervals
+
+
+def test_wilson_interval_matches_newcombes_worked_example():
+    # Newcombe RG, Stat Med 1998;17:857-872: 81/263 -> 0.2553 to 0.3662 (score method)
+    low, high = wilson_interval(81, 263)
+    assert (round(low, 4), round(high, 4)) == (0.2553, 0.3662)
+
+
+def test_exact_interval_reproduces_the_published_dostarlimab_interval():
+    # Cercek et al. 2022 report 12/12 complete responses, 95% CI 74-100 (an exact interval);
+    # the book shows it as stated, and it is indeed the Clopper-Pearson interval.
+    low, high = proportion_confint(12, 12, alpha=0.05, method="beta")
+    assert (round(low * 100), round(high * 100)) == (74, 100)
+
+
+def rows(**columns):
+    base = {"ci_lower": np.nan, "ci_upper": np.nan, "numerator": pd.NA, "denominator": pd.NA, "unit": "proportion"}
+    n = len(next(iter(columns.values())))
+    return pd.DataFrame({k: columns.get(k, [v] * n) for k, v in base.items()} | columns)
+
+
+def test_interval_source_is_stated_wilson_or_none():
+    table = rows(
+        ci_lower=[0.74, np.nan, np.nan],
+        ci_upper=[1.0, np.nan, np.nan],
+        numerator=[12, 48, pd.NA],
+        denominator=[12, 151, pd.NA],
+    )
+    result = with_intervals(table)
+    assert list(result["interval_source"]) == ["stated", "Wilson", "none (percentage only)"]
+    assert result.loc[0, "low"] == 0.74
+    assert math.isnan(result.loc[2, "low"])
+
+
+def dersimonian_laird(events, totals):
+    """The textbook computation, written out (not statsmodels)."""
+    y = np.log(np.array(events) / (np.array(totals) - np.array(events)))
+    v = 1 / np.array(events) + 1 / (np.array(totals) - np.array(events))
+    w = 1 / v
+    fixed = (w * y).sum() / w.sum()
+    q = (w * (y - fixed) ** 2).sum()
+    k = len(y)
+    tau2 = max(0.0, (q - (k - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+    w_star = 1 / (v + tau2)
+    mu = (w_star * y).sum() / w_star.sum()
+    return 1 / (1 + math.exp(-mu)), tau2, max(0.0, (q - (k - 1)) / q)
+
+
+def test_pooled_estimate_matches_the_dersimonian_laird_formula():
+    events, totals = [10, 30, 12], [40, 60, 80]
+    table = pd.DataFrame(
+        {"study_id": ["a", "b", "c"], "short_name": ["A", "B", "C"], "numerator": events, "denominator": totals}
+    )
+    pooled = pool_logit(table)
+    estimate, tau2, i2 = dersimonian_laird(events, totals)
+    assert pooled["estimate"] == pytest.approx(estimate, abs=1e-9)
+    assert pooled["tau2"] == pytest.approx(tau2, abs=1e-9)
+    assert pooled["i2"] == pytest.approx(i2, abs=1e-9)
+    assert pooled["low"] < pooled["estimate"] < pooled["high"]
+
+
+def test_no_pooled_estimate_with_fewer_than_three_studies_or_repeated_studies():
+    two = pd.DataFrame({"study_id": ["a", "b"], "short_name": ["A", "B"], "numerator": [1, 2], "denominator": [9, 9]})
+    assert pool_logit(two) is None
+    repeated = pd.DataFrame(
+        {"study_id": ["a", "a", "b"], "short_name": ["A", "A", "B"], "numerator": [1, 2, 3], "denominator": [9] * 3}
+    )
+    assert pool_logit(repeated) is None

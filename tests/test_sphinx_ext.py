@@ -1,0 +1,35 @@
+"""The Sphinx extension: chapter dependencies on data, and vendored Vega versions matching Altair."""
+
+import json
+
+import altair as alt
+
+from helpers import ROOT
+from mrcreview.sphinx_ext import VEGA_FILES, VENDOR, files_read, vendored_versions, version_mismatches
+
+
+def test_a_chapter_depends_on_the_files_its_loaders_read():
+    assert files_read("outcomes = mr.load_outcomes()") == {
+        "data/outcomes.csv",
+        "data/studies.csv",
+        "data/datapackage.json",
+    }
+    assert files_read("studies = mr.load_studies()") == {"data/studies.csv", "data/datapackage.json"}
+    assert files_read("# no code that reads data") == set()
+
+
+def test_vendored_versions_are_those_altair_expects():
+    versions = vendored_versions(ROOT)
+    assert set(versions) == set(VEGA_FILES)
+    assert version_mismatches(versions) == []
+    # and what vendor/package.json pins is what is installed
+    pinned = json.loads((ROOT / "vendor" / "package.json").read_text())["dependencies"]
+    assert all(pinned[name] == version for name, version in versions.items())
+    assert (ROOT / VENDOR / "vega" / VEGA_FILES["vega"]).exists()
+
+
+def test_a_vega_lite_other_than_altairs_is_refused():
+    wrong = vendored_versions(ROOT) | {"vega-lite": "5.20.1"}
+    problems = version_mismatches(wrong)
+    assert len(problems) == 1
+    assert f"expected vega-lite {alt.VEGALITE_VERSION}" in problems[0] and "found 5.20.1" in problems[0]

@@ -1,71 +1,54 @@
-"""Shared code of the living review: load, validate, cite, tabulate and chart the evidence."""
+"""Shared code of the living review: load, validate, cite, tabulate and chart the evidence.
 
-from mrcreview.changes import how_to_cite_markdown, whats_new_markdown
-from mrcreview.chapter import (
-    glue_chart,
-    glue_evidence_summary,
-    glue_figure,
-    glue_forest,
-    glue_markdown,
-    glue_numbers,
-    glue_table,
-    glue_text,
-)
-from mrcreview.figures import chart_proportions, chart_ratios
-from mrcreview.loading import (
-    evidence_as_of,
-    load_clinical_pathways,
-    load_forest_plots,
-    load_outcomes,
-    load_review_references,
-    load_studies,
-)
-from mrcreview.numbers import format_value
-from mrcreview.register import numbers_used, register_markdown
-from mrcreview.schema import read_descriptor
-from mrcreview.synthesis import chart_forest, pool_logit, table_forest, with_intervals
-from mrcreview.tables import (
-    evidence_summary,
-    select,
-    table_clinical_pathways,
-    table_data_dictionary,
-    table_numbers,
-    table_references_to_identify,
-    table_trial_tracker,
-)
+Chapters use `import mrcreview as mr` and call `mr.load_outcomes()`, `mr.glue_numbers()` and so on.
+Names are imported on first use, so the command line (`python -m mrcreview check`) stays fast
+and does not load the plotting and notebook libraries it does not need.
+"""
 
-__all__ = [
-    "chart_forest",
-    "pool_logit",
-    "table_forest",
-    "with_intervals",
-    "how_to_cite_markdown",
-    "whats_new_markdown",
-    "chart_proportions",
-    "chart_ratios",
-    "evidence_summary",
-    "numbers_used",
-    "read_descriptor",
-    "register_markdown",
-    "select",
-    "table_data_dictionary",
-    "table_references_to_identify",
-    "table_trial_tracker",
-    "evidence_as_of",
-    "format_value",
-    "glue_chart",
-    "glue_evidence_summary",
-    "glue_figure",
-    "glue_forest",
-    "glue_markdown",
-    "glue_numbers",
-    "glue_table",
-    "glue_text",
-    "load_clinical_pathways",
-    "load_forest_plots",
-    "load_outcomes",
-    "load_review_references",
-    "load_studies",
-    "table_clinical_pathways",
-    "table_numbers",
-]
+import importlib
+
+_HOME = {
+    "chart_forest": "synthesis",
+    "chart_proportions": "figures",
+    "chart_ratios": "figures",
+    "evidence_as_of": "loading",
+    "evidence_summary": "tables",
+    "format_value": "numbers",
+    "glue_chart": "chapter",
+    "glue_evidence_summary": "chapter",
+    "glue_figure": "chapter",
+    "glue_forest": "chapter",
+    "glue_markdown": "chapter",
+    "glue_numbers": "chapter",
+    "glue_table": "chapter",
+    "glue_text": "chapter",
+    "how_to_cite_markdown": "changes",
+    "load_clinical_pathways": "loading",
+    "load_forest_plots": "loading",
+    "load_outcomes": "loading",
+    "load_review_references": "loading",
+    "load_studies": "loading",
+    "numbers_used": "register",
+    "pool_logit": "synthesis",
+    "read_descriptor": "schema",
+    "register_markdown": "register",
+    "select": "tables",
+    "table_clinical_pathways": "tables",
+    "table_data_dictionary": "tables",
+    "table_forest": "synthesis",
+    "table_numbers": "tables",
+    "table_references_to_identify": "tables",
+    "table_trial_tracker": "tables",
+    "whats_new_markdown": "changes",
+    "with_intervals": "synthesis",
+}
+
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str):
+    if name in _HOME:
+        return getattr(importlib.import_module(f"mrcreview.{_HOME[name]}"), name)
+    if name in ("paths",):
+        return importlib.import_module(f"mrcreview.{name}")
+    raise AttributeError(f"module 'mrcreview' has no attribute {name!r}")

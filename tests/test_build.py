@@ -122,8 +122,11 @@ def test_chapter_mistake_fails_build_and_keeps_site(good_site, mistake, message)
     project, before = good_site
     chapter = project / "book" / "organ-preservation.md"
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\n" + mistake + "\n", encoding="utf-8")
+    inputs = (site_digest(project / "data"), (project / "refs.bib").read_bytes())
     result = run_module("build", cwd=project)
     assert result.returncode == 1
+    # no step rewrites or deletes the inputs
+    assert (site_digest(project / "data"), (project / "refs.bib").read_bytes()) == inputs
     assert message in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert "published site" in result.stderr

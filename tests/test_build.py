@@ -206,3 +206,15 @@ def test_pdf_of_the_book_has_every_chapter_and_the_figures(good_site):
     # the single page printed shows the static chart images, not empty chart containers
     single = (project / "_build" / "pdf-work" / "_build" / "singlehtml" / "book" / "index.html").read_text()
     assert single.count('class="chart-static"') >= 6
+
+
+def test_bibliography_links_every_doi_and_pmid(built_project):
+    import bibtexparser
+
+    bibliography = page(built_project, "bibliography")
+    for entry in bibtexparser.parse_file(str(built_project / "refs.bib")).entries:
+        fields = entry.fields_dict
+        if "doi" in fields:
+            assert f'href="https://doi.org/{fields["doi"].value}"' in bibliography, entry.key
+        if "pmid" in fields:
+            assert f'href="https://pubmed.ncbi.nlm.nih.gov/{fields["pmid"].value}/"' in bibliography, entry.key

@@ -18,6 +18,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
+from mrcreview.bibstyle import register as register_bibliography_style
 from mrcreview.changes import current_version, release_date
 from mrcreview.loading import FILES_READ_BY, evidence_as_of
 from mrcreview.schema import DESCRIPTOR
@@ -146,6 +147,7 @@ def add_static(app: Sphinx, config) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    register_bibliography_style()
     app.connect("config-inited", add_static)
     app.connect("html-page-context", footer)
     app.connect("html-page-context", accessible_citations)

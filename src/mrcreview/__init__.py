@@ -10,7 +10,6 @@ import importlib
 _HOME = {
     "chart_forest": "synthesis",
     "chart_proportions": "figures",
-    "chart_ratios": "figures",
     "evidence_as_of": "loading",
     "evidence_summary": "tables",
     "format_value": "numbers",

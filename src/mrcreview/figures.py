@@ -84,17 +84,3 @@ def chart_html(chart: alt.Chart, chart_id: str, description: str):
         '{"actions": false, "renderer": "svg"});</script>'
     )
 
-
-def chart_ratios(outcomes: pd.DataFrame, y: str, title: str) -> alt.Chart:
-    """Hazard ratios and relative risks on a log scale, with their intervals where reported."""
-    data = _chart_data(outcomes)
-    data["ci_lower"] = outcomes.sort_values("outcome_id")["ci_lower"].to_numpy()
-    data["ci_upper"] = outcomes.sort_values("outcome_id")["ci_upper"].to_numpy()
-    order = list(dict.fromkeys(data[y]))
-    x = alt.X("value:Q", title="Ratio (log scale; 1 = no difference)", scale=alt.Scale(type="log"))
-    axis = alt.Axis(labelLimit=380)
-    base = alt.Chart(data, title=title).encode(y=alt.Y(f"{y}:N", title=None, sort=order, axis=axis), tooltip=TOOLTIP)
-    intervals = base.mark_rule().encode(x=alt.X("ci_lower:Q", scale=alt.Scale(type="log")), x2="ci_upper:Q")
-    points = base.mark_point(filled=True, size=70).encode(x=x)
-    unity = alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(strokeDash=[4, 4]).encode(x="one:Q")
-    return (intervals + points + unity).properties(width=300)

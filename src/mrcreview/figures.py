@@ -10,14 +10,18 @@ import pandas as pd
 
 from mrcreview.numbers import format_value
 
-TOOLTIP = [
-    alt.Tooltip("short_name:N", title="Study"),
-    alt.Tooltip("arm:N", title="Arm or group"),
-    alt.Tooltip("outcome:N", title="Outcome"),
-    alt.Tooltip("shown:N", title="Value"),
-    alt.Tooltip("citation_key:N", title="Citation"),
-    alt.Tooltip("outcome_id:N", title="Data row"),
-]
+def tooltip(*middle: alt.Tooltip) -> list[alt.Tooltip]:
+    """What hovering a mark shows: the study and arm, the given fields, the citation and the data row."""
+    return [
+        alt.Tooltip("short_name:N", title="Study"),
+        alt.Tooltip("arm:N", title="Arm or group"),
+        *middle,
+        alt.Tooltip("citation_key:N", title="Citation"),
+        alt.Tooltip("outcome_id:N", title="Data row"),
+    ]
+
+
+TOOLTIP = tooltip(alt.Tooltip("outcome:N", title="Outcome"), alt.Tooltip("shown:N", title="Value"))
 
 
 def _chart_data(outcomes: pd.DataFrame) -> pd.DataFrame:

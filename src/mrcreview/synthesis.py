@@ -11,7 +11,7 @@ import pandas as pd
 from statsmodels.stats.meta_analysis import combine_effects
 from statsmodels.stats.proportion import proportion_confint
 
-from mrcreview.figures import _chart_data
+from mrcreview.figures import _chart_data, tooltip
 from mrcreview.markdown import cite, markdown_table, md_escape
 from mrcreview.numbers import format_value, fraction
 from mrcreview.register import number_link
@@ -77,18 +77,14 @@ def chart_forest(rows: pd.DataFrame, title: str) -> alt.Chart:
     ratio = rows["unit"].iloc[0] != "proportion"
     scale = alt.Scale(type="log") if ratio else alt.Scale(domain=[0, 1])
     axis = alt.Axis(title="Ratio (log scale)" if ratio else "Proportion", format="" if ratio else "%")
-    tooltip = [
-        alt.Tooltip("short_name:N", title="Study"),
-        alt.Tooltip("arm:N", title="Arm or group"),
+    hover = tooltip(
         alt.Tooltip("n:N", title="n/N"),
         alt.Tooltip("shown:N", title="Estimate"),
         alt.Tooltip("interval:N", title="95% CI"),
-        alt.Tooltip("citation_key:N", title="Citation"),
-        alt.Tooltip("outcome_id:N", title="Data row"),
-    ]
+    )
     label = "arm_detail" if data["outcome"].nunique() == 1 else "detail"
     y = alt.Y(f"{label}:N", title=None, sort=list(dict.fromkeys(data[label])), axis=alt.Axis(labelLimit=380))
-    base = alt.Chart(data, title=title).encode(y=y, tooltip=tooltip)
+    base = alt.Chart(data, title=title).encode(y=y, tooltip=hover)
     bars = base.mark_rule().encode(x=alt.X("low:Q", scale=scale), x2="high:Q")
     points = base.mark_point(filled=True, size=70).encode(x=alt.X("value:Q", scale=scale, axis=axis))
     return (bars + points).properties(width=300)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from mrcreview.numbers import format_value
 
+
 def tooltip(*middle: alt.Tooltip) -> list[alt.Tooltip]:
     """What hovering a mark shows: the study and arm, the given fields, the citation and the data row."""
     return [
@@ -87,4 +88,3 @@ def chart_html(chart: alt.Chart, chart_id: str, description: str):
         f'<script type="text/javascript">vegaEmbed("#{chart_id}", {_safe_json(spec)}, '
         '{"actions": false, "renderer": "svg"});</script>'
     )
-

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
+from mrcreview.markdown import md_escape
 from mrcreview.synthesis import pool_logit, wilson_interval, with_intervals
 
 
@@ -76,3 +77,44 @@ def test_no_pooled_estimate_with_fewer_than_three_studies_or_repeated_studies():
         {"study_id": ["a", "a", "b"], "short_name": ["A", "A", "B"], "numerator": [1, 2, 3], "denominator": [9] * 3}
     )
     assert pool_logit(repeated) is None
+
+
+def test_forest_plot_glues_a_pooled_estimate_only_when_allowed(monkeypatch):
+    from mrcreview import chapter
+
+    glued = {}
+    monkeypatch.setattr(chapter, "glue", lambda key, value, display: glued.__setitem__(key, value))
+    monkeypatch.setattr("mrcreview.figures.static_svg", lambda spec: "<svg/>")
+    outcomes = pd.DataFrame(
+        {
+            "outcome_id": ["a-x", "b-x", "c-x"],
+            "study_id": ["a", "b", "c"],
+            "short_name": ["A", "B", "C"],
+            "arm": ["all"] * 3,
+            "outcome": ["response"] * 3,
+            "timepoint": [pd.NA] * 3,
+            "bound": [pd.NA] * 3,
+            "value": [0.25, 0.5, 0.15],
+            "value_text": ["0.25", "0.50", "0.15"],
+            "numerator": [10, 30, 12],
+            "denominator": [40, 60, 80],
+            "unit": ["proportion"] * 3,
+            "ci_lower": [np.nan] * 3,
+            "ci_upper": [np.nan] * 3,
+            "ci_lower_text": [pd.NA] * 3,
+            "ci_upper_text": [pd.NA] * 3,
+            "ci_level": [np.nan] * 3,
+            "citation_key": ["k"] * 3,
+        }
+    )
+    plot_rows = pd.DataFrame({"plot_id": ["p"] * 3, "outcome_id": ["a-x", "b-x", "c-x"]})
+    texts = {}
+    for pool in ("yes", "no"):
+        plots = pd.DataFrame({"plot_id": ["p"], "title": ["T"], "pool": [pool], "pooling_reason": ["Why."]})
+        chapter.glue_forest("p", plots, plot_rows, outcomes)
+        texts[pool] = glued["pool-forest-p"].data
+    estimate, _, _ = dersimonian_laird([10, 30, 12], [40, 60, 80])
+    assert texts["yes"].startswith("**Exploratory pooled estimate**")
+    assert md_escape(f"{estimate:.1%}") in texts["yes"]
+    assert texts["no"] == "No pooled estimate. Why\\."
+    assert {"fig-forest-p", "tbl-forest-p"} <= set(glued)

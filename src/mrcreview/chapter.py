@@ -87,14 +87,15 @@ def glue_forest(plot_id: str, plots: pd.DataFrame, plot_rows: pd.DataFrame, outc
     glue_table(f"tbl-forest-{plot_id}", f"Numbers in the forest plot: {plot['title']}.", table_forest(rows))
     pooled = pool_logit(rows) if plot["pool"] == "yes" else None
     if pooled:
-        text = (
-            f"**Exploratory pooled estimate** (random effects, logit scale) of {', '.join(pooled['studies'])}: "
-            f"{pooled['estimate']:.1%} (95% CI {pooled['low']:.1%}–{pooled['high']:.1%}); "
-            f"I² {pooled['i2']:.0%}, τ² {pooled['tau2']:.3f}. {plot['pooling_reason']}"
+        detail = (
+            f"(random effects, logit scale) of {', '.join(pooled['studies'])}: {pooled['estimate']:.1%} "
+            f"(95% CI {pooled['low']:.1%}–{pooled['high']:.1%}); I² {pooled['i2']:.0%}, τ² {pooled['tau2']:.3f}. "
+            f"{plot['pooling_reason']}"
         )
+        text = f"**Exploratory pooled estimate** {md_escape(detail)}"
     else:
-        text = f"No pooled estimate. {plot['pooling_reason']}"
-    glue_markdown(f"pool-forest-{plot_id}", md_escape(text).replace(r"\*\*", "**"))
+        text = f"No pooled estimate. {md_escape(plot['pooling_reason'])}"
+    glue_markdown(f"pool-forest-{plot_id}", text)
     return pooled
 
 

@@ -1,11 +1,16 @@
 """Helpers shared by the tests: run the command line, copy the project."""
 
+import functools
+import http.server
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
-from mrcreview.site import copy_sources
+from mrcreview.site import CHROMIUM, CHROMIUM_ARGS, copy_sources
+
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "MINIMAL", "ROOT", "Site", "copy_project", "offline_page", "run_module"]
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
@@ -22,26 +27,15 @@ def run_module(*args: str, cwd: Path, env: dict | None = None) -> subprocess.Com
     )
 
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
 
 
 class Site:
     """The built site served on localhost, for a real browser."""
 
     def __init__(self, root: Path):
-        import functools
-        import http.server
-        import threading
-
         handler = functools.partial(QuietHandler, directory=str(root))
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -49,19 +43,6 @@ class Site:
 
     def close(self):
         self.server.shutdown()
-
-
-def _quiet_handler():
-    import http.server
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    return Handler
-
-
-QuietHandler = _quiet_handler()
 
 
 def offline_page(browser, base_url: str):

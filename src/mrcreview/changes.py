@@ -39,6 +39,7 @@ def baseline_tag(root: Path) -> str | None:
 
 
 def _table(text: str | None) -> pd.DataFrame | None:
+    """A CSV as text columns, as committed (numbers keep the precision they were typed with)."""
     if text is None:
         return None
     return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
@@ -70,7 +71,7 @@ def whats_new_markdown(root: Path) -> str:
         return f"Version {md_escape(current_version(root))} is the first release: all the evidence in this book is new."
     lines = [f"Changes in the evidence since release {md_escape(tag)}.", ""]
     old_outcomes = _table(_git(root, "show", f"{tag}:data/outcomes.csv"))
-    new_outcomes = pd.read_csv(root / "data" / "outcomes.csv", dtype=str, keep_default_na=False, na_values=[""])
+    new_outcomes = _table((root / "data" / "outcomes.csv").read_text(encoding="utf-8"))
     used = numbers_used(root)
     chapters_of = {key: chapter for chapter, keys in used.items() for key in keys}
 
@@ -100,7 +101,7 @@ def whats_new_markdown(root: Path) -> str:
 
     lines += ["", "## Studies"]
     old_studies = _table(_git(root, "show", f"{tag}:data/studies.csv"))
-    new_studies = pd.read_csv(root / "data" / "studies.csv", dtype=str, keep_default_na=False, na_values=[""])
+    new_studies = _table((root / "data" / "studies.csv").read_text(encoding="utf-8"))
     before = old_studies.set_index("study_id") if old_studies is not None else pd.DataFrame(columns=["status"])
     after = new_studies.set_index("study_id")
     study_lines = [

@@ -12,7 +12,7 @@ from mrcreview.figures import chart_html
 from mrcreview.markdown import md_escape
 from mrcreview.numbers import format_value, number_texts
 from mrcreview.paths import project_root
-from mrcreview.register import GLUED_NUMBER, number_link
+from mrcreview.register import number_link, numbers_in
 from mrcreview.synthesis import chart_forest, pool_logit, table_forest
 from mrcreview.tables import evidence_summary, numbered_table, table_numbers
 
@@ -72,8 +72,7 @@ def glue_figure(name: str, chart, description: str, rows: pd.DataFrame, caption:
 
 def glue_evidence_summary(chapter: str, studies: pd.DataFrame, outcomes: pd.DataFrame) -> str:
     """Glue, as `evidence-summary`, the studies behind the numbers this chapter's prose places."""
-    source = (project_root() / "book" / f"{chapter}.md").read_text(encoding="utf-8")
-    used = outcomes[outcomes["outcome_id"].isin(GLUED_NUMBER.findall(source))]
+    used = outcomes[outcomes["outcome_id"].isin(numbers_in(project_root() / "book" / f"{chapter}.md"))]
     return glue_markdown("evidence-summary", evidence_summary(studies, used))
 
 

@@ -25,7 +25,7 @@ def tooltip(*middle: alt.Tooltip) -> list[alt.Tooltip]:
 TOOLTIP = tooltip(alt.Tooltip("outcome:N", title="Outcome"), alt.Tooltip("shown:N", title="Value"))
 
 
-def _chart_data(outcomes: pd.DataFrame) -> pd.DataFrame:
+def chart_data(outcomes: pd.DataFrame) -> pd.DataFrame:
     """Only the columns a chart shows, sorted, as plain strings: stable specifications."""
     data = outcomes.sort_values("outcome_id").copy()
     data["shown"] = [format_value(row) for _, row in data.iterrows()]
@@ -43,7 +43,7 @@ def _chart_data(outcomes: pd.DataFrame) -> pd.DataFrame:
 
 def chart_proportions(outcomes: pd.DataFrame, y: str, title: str, color: str | None = None) -> alt.Chart:
     """Horizontal bars of reported proportions, with a tooltip naming study, citation and data row."""
-    data = _chart_data(outcomes)
+    data = chart_data(outcomes)
     encoding = dict(
         x=alt.X("value:Q", title="Reported proportion", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         y=alt.Y(f"{y}:N", title=None, sort=list(dict.fromkeys(data[y])), axis=alt.Axis(labelLimit=300)),

@@ -56,10 +56,10 @@ AS_TYPED = ("value", "ci_lower", "ci_upper")
 
 def load_outcomes(root: Path | None = None) -> pd.DataFrame:
     """Reported numbers, each joined to its study's short name and design."""
-    outcomes = _load("outcomes", root)
-    typed = _load("outcomes", root, as_text=AS_TYPED)
+    outcomes = _load("outcomes", root, as_text=AS_TYPED)
     for column in AS_TYPED:
-        outcomes[f"{column}_text"] = typed[column]
+        outcomes[f"{column}_text"] = outcomes[column]
+        outcomes[column] = pd.to_numeric(outcomes[column]).astype("float64")
     studies = load_studies(root)[["study_id", "short_name", "design", "n_patients"]]
     return outcomes.merge(studies, on="study_id", how="left", validate="many_to_one")
 

@@ -20,14 +20,15 @@ def number_link(outcome_id: str, text: str) -> str:
     return f"{{ref}}`{text} <{anchor(outcome_id)}>`"
 
 
+def numbers_in(chapter: Path) -> list[str]:
+    """The outcome rows a chapter places in its prose, in order of first use."""
+    return list(dict.fromkeys(GLUED_NUMBER.findall(chapter.read_text(encoding="utf-8"))))
+
+
 def numbers_used(root: Path) -> dict[str, list[str]]:
     """Which outcome rows each chapter places in its prose, from the chapters' sources."""
-    used = {}
-    for chapter in sorted((root / "book").glob("*.md")):
-        keys = GLUED_NUMBER.findall(chapter.read_text(encoding="utf-8"))
-        if keys:
-            used[chapter.stem] = list(dict.fromkeys(keys))
-    return used
+    chapters = sorted((root / "book").glob("*.md"))
+    return {chapter.stem: keys for chapter in chapters if (keys := numbers_in(chapter))}
 
 
 def register_markdown(outcomes: pd.DataFrame, used: dict[str, list[str]]) -> str:

@@ -106,6 +106,19 @@ def publish(built: Path, output: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+# Debian's Chromium, run as root in a container: no sandbox, no GPU, no calls home.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
 def build_pdf(root: Path, output: Path | None = None) -> int:
     """The whole book on one HTML page (Sphinx's singlehtml builder), printed to PDF by Chromium.
 
@@ -121,9 +134,7 @@ def build_pdf(root: Path, output: Path | None = None) -> int:
         return 1
     page_file = work / "_build" / "singlehtml" / "book" / "index.html"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(page_file.as_uri())
         page.wait_for_load_state("load")

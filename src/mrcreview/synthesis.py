@@ -11,7 +11,7 @@ import pandas as pd
 from statsmodels.stats.meta_analysis import combine_effects
 from statsmodels.stats.proportion import proportion_confint
 
-from mrcreview.figures import _chart_data, tooltip
+from mrcreview.figures import chart_data, tooltip
 from mrcreview.markdown import cite, markdown_table, md_escape
 from mrcreview.numbers import format_value, fraction
 from mrcreview.register import number_link
@@ -70,7 +70,7 @@ def table_forest(rows: pd.DataFrame) -> str:
 def chart_forest(rows: pd.DataFrame, title: str) -> alt.Chart:
     """Estimates with their intervals, one line per reported number; ratios on a log scale."""
     rows = with_intervals(rows).sort_values("outcome_id")
-    data = _chart_data(rows)
+    data = chart_data(rows)
     data["low"], data["high"] = rows["low"].to_numpy(), rows["high"].to_numpy()
     data["interval"] = [_interval_text(r) + f" ({r['interval_source']})" for _, r in rows.iterrows()]
     data["n"] = [fraction(r) or "not reported" for _, r in rows.iterrows()]

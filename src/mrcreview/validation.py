@@ -16,7 +16,7 @@ import frictionless
 
 from mrcreview.bibliography import check_bibliography
 from mrcreview.problems import Problem
-from mrcreview.schema import DESCRIPTOR
+from mrcreview.schema import DESCRIPTOR, resource
 
 CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
 # A proportion computed from its numerator and denominator may differ from the
@@ -175,7 +175,7 @@ def schema_problems(root: Path, descriptor: dict) -> list[Problem]:
                 expected = _expected_for(field, match.group(1) if match else "")
                 problems.append(Problem(file, line, name, expected, repr(cell) if cell else "an empty cell"))
             elif err.type in ("unique-error", "primary-key"):
-                key = name or ", ".join(descriptor_key(descriptor, task.name))
+                key = name or ", ".join(resource(descriptor, task.name)["schema"].get("primaryKey", []))
                 note = err.note.replace("row at position", "line")
                 problems.append(Problem(file, line, key, "a value no other row uses", f"a duplicate ({note})"))
             elif err.type == "foreign-key":
@@ -199,13 +199,6 @@ def schema_problems(root: Path, descriptor: dict) -> list[Problem]:
             else:
                 problems.append(Problem(file, line, name, "a valid row", err.message))
     return problems
-
-
-def descriptor_key(descriptor: dict, name: str) -> list[str]:
-    for res in descriptor["resources"]:
-        if res["name"] == name:
-            return res["schema"].get("primaryKey", [])
-    return []
 
 
 def _number(text: str) -> float | None:

@@ -87,11 +87,26 @@ def test_changed_value_reaches_prose_table_figure_and_register(tmp_path):
     for path in (project / "_build" / "html").rglob("*.html"):
         content = path.read_text(encoding="utf-8")
         assert "47.6%" not in content and "0.476" not in content, path
-    # the chapters that show the row ran again; chapters that never read outcomes.csv did not
-    ran = set(re.findall(r"book/([\w-]+)\.md: Executing notebook", result.stdout))
-    assert {"organ-preservation", "evidence-register"} <= ran
-    # (the data appendix offers outcomes.csv for download, so Sphinx re-reads it too)
-    assert not ran & {"trial-tracker", "references-to-identify", "how-to-cite"}
+    # exactly the chapters that show the row ran again, and the What's new page, which compares all the data
+    showing = {p.stem for p in (project / "_build" / "html" / "book").glob("*.html") if "51.2%" in p.read_text()}
+    assert {"organ-preservation", "evidence-register"} <= showing
+    assert executed(result) == showing | {"whats-new"}
+
+    # a study's name is printed beside its numbers: renaming it re-runs the chapters that show it
+    studies = project / "data" / "studies.csv"
+    old_name, new_name = "Palliative short-course RT (phase II)", "Palliative short-course radiotherapy (phase II)"
+    assert studies.read_text(encoding="utf-8").count(old_name) == 1
+    studies.write_text(studies.read_text(encoding="utf-8").replace(old_name, new_name), encoding="utf-8")
+    result = run_module("build", cwd=project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert {"organ-preservation", "evidence-register", "trial-tracker"} <= executed(result)
+    for path in (project / "_build" / "html").rglob("*.html"):
+        assert old_name not in path.read_text(encoding="utf-8"), path
+    assert new_name in page(project, "organ-preservation")
+
+
+def executed(result) -> set[str]:
+    return set(re.findall(r"book/([\w-]+)\.md: Executing notebook", result.stdout))
 
 
 def test_unknown_citation_key_in_data_stops_build_and_keeps_site(good_site):

@@ -10,6 +10,7 @@ import importlib
 _HOME = {
     "chart_forest": "synthesis",
     "chart_proportions": "figures",
+    "count_rows": "loading",
     "evidence_as_of": "loading",
     "evidence_summary": "tables",
     "format_value": "numbers",

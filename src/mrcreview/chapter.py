@@ -8,12 +8,10 @@ import pandas as pd
 from IPython.display import Markdown
 from myst_nb import glue
 
-from mrcreview.figures import chart_html
 from mrcreview.markdown import md_escape
 from mrcreview.numbers import format_value, number_texts
 from mrcreview.paths import project_root
 from mrcreview.register import number_link, numbers_in
-from mrcreview.synthesis import chart_forest, pool_logit, table_forest
 from mrcreview.tables import evidence_summary, numbered_table, table_numbers
 
 
@@ -49,6 +47,9 @@ def glue_table(name: str, caption: str, table: str) -> str:
 
 def glue_chart(name: str, chart, description: str):
     """Glue a chart that draws offline; place it with {glue:figure} under the same name."""
+    # Charting libraries load only in chapters with charts: each chapter is a new kernel.
+    from mrcreview.figures import chart_html
+
     html = chart_html(chart, f"chart-{name}", description)
     glue(name, html, display=False)
     return chart
@@ -79,6 +80,8 @@ def glue_evidence_summary(chapter: str, studies: pd.DataFrame, outcomes: pd.Data
 def glue_forest(plot_id: str, plots: pd.DataFrame, plot_rows: pd.DataFrame, outcomes: pd.DataFrame) -> dict | None:
     """Glue one forest plot as fig-forest-<id>, its table as tbl-forest-<id>, and as pool-forest-<id>
     either the pooled estimate (where the plot may be pooled and the rule allows) or why there is none."""
+    from mrcreview.synthesis import chart_forest, pool_logit, table_forest
+
     plot = plots.set_index("plot_id").loc[plot_id]
     rows = outcomes[outcomes["outcome_id"].isin(plot_rows.loc[plot_rows["plot_id"] == plot_id, "outcome_id"])]
     chart = chart_forest(rows, plot["title"])

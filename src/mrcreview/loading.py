@@ -4,28 +4,16 @@ Loading assumes the data passed `python -m mrcreview check`; the build runs the
 check before any chapter executes.
 """
 
+import ast
+import re
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from mrcreview.paths import data_dir
+from mrcreview.paths import data_dir, project_root
+from mrcreview.reads import NARROW_READ
 from mrcreview.schema import pandas_dtypes, read_descriptor, resource
-
-# Which files each function that chapters call reads (globs, relative to the project
-# root): a chapter that calls one is rebuilt whenever one of them changes (sphinx_ext.py).
-FILES_READ_BY = {
-    "load_studies": ("data/studies.csv",),
-    "load_outcomes": ("data/outcomes.csv", "data/studies.csv"),
-    "load_clinical_pathways": ("data/clinical_pathways.csv",),
-    "load_review_references": ("data/review_references.csv",),
-    "load_forest_plots": ("data/forest_plots.csv", "data/forest_plot_rows.csv"),
-    "evidence_as_of": ("data/studies.csv",),
-    "read_descriptor": (),
-    "numbers_used": ("book/*.md",),
-    "whats_new_markdown": ("data/*.csv", "refs.bib", "book/*.md"),
-    "how_to_cite_markdown": ("CITATION.cff",),
-}
 
 
 def _load(name: str, root: Path | None = None, as_text: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -45,8 +33,21 @@ def _load(name: str, root: Path | None = None, as_text: tuple[str, ...] = ()) ->
     return table.sort_values(key).reset_index(drop=True)
 
 
-def load_studies(root: Path | None = None) -> pd.DataFrame:
-    return _load("studies", root)
+def named_in(chapter: str, keys: pd.Series, root: Path | None = None) -> set[str]:
+    """The keys that book/<chapter>.md names: in its prose, its glue roles or its code."""
+    text = ((root or project_root()) / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+    return set(keys) & set(re.findall(r"[\w-]+", text))
+
+
+def load_studies(root: Path | None = None, *, chapter: str | None = None) -> pd.DataFrame:
+    """Every study; with chapter, only those it names and those of the outcome rows it names."""
+    studies = _load("studies", root)
+    if chapter is None:
+        return studies
+    outcomes = _load("outcomes", root)
+    of_outcomes = outcomes.loc[outcomes["outcome_id"].isin(named_in(chapter, outcomes["outcome_id"], root)), "study_id"]
+    wanted = named_in(chapter, studies["study_id"], root) | set(of_outcomes)
+    return studies[studies["study_id"].isin(wanted)].reset_index(drop=True)
 
 
 # Numbers are also kept as typed, so the book prints them with the precision the
@@ -54,9 +55,15 @@ def load_studies(root: Path | None = None) -> pd.DataFrame:
 AS_TYPED = ("value", "ci_lower", "ci_upper")
 
 
-def load_outcomes(root: Path | None = None) -> pd.DataFrame:
-    """Reported numbers, each joined to its study's short name and design."""
+def load_outcomes(root: Path | None = None, *, chapter: str | None = None, plotted: bool = False) -> pd.DataFrame:
+    """Reported numbers, each joined to its study's short name and design; with chapter, only
+    the rows that chapter names by outcome_id; with plotted, only the rows in a forest plot."""
     outcomes = _load("outcomes", root, as_text=AS_TYPED)
+    if chapter is not None:
+        outcomes = outcomes[outcomes["outcome_id"].isin(named_in(chapter, outcomes["outcome_id"], root))]
+    if plotted:
+        outcomes = outcomes[outcomes["outcome_id"].isin(_load("forest_plot_rows", root)["outcome_id"])]
+    outcomes = outcomes.reset_index(drop=True)
     for column in AS_TYPED:
         outcomes[f"{column}_text"] = outcomes[column]
         outcomes[column] = pd.to_numeric(outcomes[column]).astype("float64")
@@ -75,6 +82,26 @@ def load_review_references(root: Path | None = None) -> pd.DataFrame:
 def load_forest_plots(root: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The forest plots, and which outcome rows each shows."""
     return _load("forest_plots", root), _load("forest_plot_rows", root)
+
+
+def count_rows(name: str, root: Path | None = None) -> int:
+    """How many rows a data file has (the resource of that name in datapackage.json)."""
+    return len(_load(name, root))
+
+
+def rows_read(source: str, root: Path | None = None) -> str:
+    """What the narrow reads in a chapter's source return, as text: it changes exactly when
+    one of them would return something else."""
+    functions = {"load_outcomes": load_outcomes, "load_studies": load_studies, "count_rows": count_rows}
+    parts = []
+    for function, argument in sorted(set(NARROW_READ.findall(source))):
+        call = ast.parse(f"f({argument})", mode="eval").body
+        args = [ast.literal_eval(a) for a in call.args]
+        kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+        result = functions[function](*args, root=root, **kwargs)
+        text = result.to_csv(index=False) if isinstance(result, pd.DataFrame) else str(result)
+        parts.append(f"{function}({argument}):\n{text}\n")
+    return "".join(parts)
 
 
 def evidence_as_of(root: Path | None = None) -> date:

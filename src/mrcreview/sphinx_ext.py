@@ -1,17 +1,19 @@
 """Sphinx extension of the book.
 
-1. A chapter depends on the data files it reads. Sphinx re-reads a page only when
-   its source changes, and jupyter-cache keys only on code, so without this a
-   changed number in data/ would leave stale pages. Each chapter that calls a
-   loader notes the files that loader reads; when one changes, Sphinx re-reads the
-   chapter and myst-nb (execution mode "force") executes it again.
+1. A chapter depends on the data it reads. Sphinx re-reads a page only when its
+   source changes, and jupyter-cache keys only on code, so without this a changed
+   number in data/ would leave stale pages. Each chapter that calls a loader notes
+   the files that loader reads; when one changes, Sphinx re-reads the chapter and
+   myst-nb (execution mode "force") executes it again. A chapter that reads only the
+   rows it names (loading.rows_read) depends instead on a stamp of those rows,
+   rewritten only when they change, so editing one row re-runs only the chapters
+   that can show it.
 2. Charts draw with Vega libraries served by the site itself, at the versions the
    installed Altair expects; the build fails when they disagree.
 """
 
 import html
 import json
-import re
 import shutil
 from pathlib import Path
 
@@ -20,8 +22,8 @@ from sphinx.errors import ExtensionError
 
 from mrcreview.bibstyle import register as register_bibliography_style
 from mrcreview.changes import current_version, release_date
-from mrcreview.loading import FILES_READ_BY, evidence_as_of
-from mrcreview.schema import DESCRIPTOR
+from mrcreview.loading import evidence_as_of, rows_read
+from mrcreview.reads import NARROW_READ, files_read
 
 VENDOR = Path("vendor") / "node_modules"
 VEGA_FILES = {
@@ -35,19 +37,30 @@ ICON_CSS = ["fontawesome.min.css", "solid.min.css", "regular.min.css"]
 ICON_PACKAGE = "@fortawesome/fontawesome-free"
 
 
-def files_read(source: str) -> set[str]:
-    """The files (globs) a chapter's code reads; the schema whenever it reads data."""
-    called = [loader for loader in FILES_READ_BY if re.search(rf"\b{loader}\(", source)]
-    files = {pattern for loader in called for pattern in FILES_READ_BY[loader]}
-    return files | {f"data/{DESCRIPTOR}"} if called else set()
+def rows_stamp(app: Sphinx, chapter: Path) -> Path:
+    return Path(app.doctreedir) / "rows-read" / f"{chapter.stem}.txt"
+
+
+def stamp_rows_read(app: Sphinx) -> None:
+    """Before Sphinx decides what is outdated, rewrite each chapter's stamp whose rows changed."""
+    root = Path(app.srcdir)
+    for chapter in sorted(root.glob("book/*.md")):
+        rows = rows_read(chapter.read_text(encoding="utf-8"), root)
+        stamp = rows_stamp(app, chapter)
+        if rows and (not stamp.exists() or stamp.read_text(encoding="utf-8") != rows):
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.write_text(rows, encoding="utf-8")
 
 
 def note_data_dependencies(app: Sphinx, docname: str, source: list[str]) -> None:
     root = Path(app.srcdir)
+    chapter = Path(app.env.doc2path(docname))
     for pattern in sorted(files_read(source[0])):
         for path in sorted(root.glob(pattern)):
-            if path != Path(app.env.doc2path(docname)):
+            if path != chapter:
                 app.env.note_dependency(str(path))
+    if NARROW_READ.search(source[0]):
+        app.env.note_dependency(str(rows_stamp(app, chapter)))
 
 
 def vendored_versions(root: Path) -> dict[str, str]:
@@ -154,5 +167,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("source-read", note_data_dependencies)
     app.connect("html-page-context", tidy_page_scripts, priority=900)  # after the themes add theirs
     app.connect("builder-inited", add_vega)
+    app.connect("builder-inited", stamp_rows_read)
     app.connect("build-finished", copy_vega)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

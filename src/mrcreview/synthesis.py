@@ -8,8 +8,6 @@ known only as a percentage gets none and is flagged.
 import altair as alt
 import numpy as np
 import pandas as pd
-from statsmodels.stats.meta_analysis import combine_effects
-from statsmodels.stats.proportion import proportion_confint
 
 from mrcreview.figures import chart_data, tooltip
 from mrcreview.markdown import cite, markdown_table, md_escape
@@ -19,7 +17,13 @@ from mrcreview.register import number_link
 MIN_STUDIES_TO_POOL = 3
 
 
+# statsmodels is imported where it is used: it takes half a second, and every chapter
+# imports this module while only the forest plots need it.
+
+
 def wilson_interval(numerator: int, denominator: int, level: float = 0.95) -> tuple[float, float]:
+    from statsmodels.stats.proportion import proportion_confint
+
     low, high = proportion_confint(numerator, denominator, alpha=1 - level, method="wilson")
     return float(low), float(min(high, 1.0))
 
@@ -96,6 +100,8 @@ def pool_logit(rows: pd.DataFrame) -> dict | None:
     Only for rows from at least three different studies, each with numerator and denominator;
     otherwise None.
     """
+    from statsmodels.stats.meta_analysis import combine_effects
+
     usable = rows.dropna(subset=["numerator", "denominator"])
     if usable["study_id"].nunique() < MIN_STUDIES_TO_POOL or len(usable) != usable["study_id"].nunique():
         return None

@@ -16,6 +16,7 @@ import frictionless
 
 from mrcreview.bibliography import check_bibliography
 from mrcreview.problems import Problem
+from mrcreview.reads import NARROW_READ
 from mrcreview.schema import DESCRIPTOR, resource
 
 CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
@@ -304,6 +305,21 @@ def citation_problems(root: Path, tables: dict[str, list[tuple[int, dict]]], key
     return problems
 
 
+def narrow_read_problems(root: Path, resources: set[str]) -> list[Problem]:
+    """A chapter's narrow read must name an existing chapter or data file: the build stamps what it returns."""
+    problems = []
+    for chapter in sorted((root / "book").rglob("*.md")):
+        file = chapter.relative_to(root).as_posix()
+        for number, text in enumerate(chapter.read_text(encoding="utf-8").splitlines(), start=1):
+            for function, argument in NARROW_READ.findall(text):
+                name = argument.split("=")[-1].strip('"')
+                if argument.startswith("chapter=") and not (root / "book" / f"{name}.md").exists():
+                    problems.append(Problem(file, number, function, "a chapter in book/ (book/<name>.md)", repr(name)))
+                if function == "count_rows" and name not in resources:
+                    problems.append(Problem(file, number, function, "a resource named in datapackage.json", repr(name)))
+    return problems
+
+
 def check_project(root: Path, today: date | None = None) -> list[Problem]:
     """Every problem in the project's inputs, sorted by file and line."""
     today = today or date.today()
@@ -329,6 +345,7 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
     if "review_references" in paths:
         problems += review_reference_problems(paths["review_references"], tables[paths["review_references"]])
     problems += citation_problems(root, tables, keys)
+    problems += narrow_read_problems(root, set(paths))
     return sorted(set(problems), key=_order)
 
 

@@ -71,6 +71,11 @@ def test_changed_value_reaches_prose_table_figure_and_register(tmp_path):
     # built in place: Sphinx starts afresh when a built project is moved, so a copy would not test the increment
     project = copy_project(tmp_path / "project")
     assert run_module("build", cwd=project).returncode == 0
+    # a second build with nothing changed leaves the site as it is
+    before = site_digest(project / "_build" / "html")
+    again = run_module("build", cwd=project)
+    assert again.returncode == 0 and "nothing changed since the last build" in again.stdout
+    assert site_digest(project / "_build" / "html") == before
     outcomes = project / "data" / "outcomes.csv"
     text = outcomes.read_text(encoding="utf-8")
     assert text.count(",0.476,") == 1 and "47.6%" in page(project, "organ-preservation")

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import mrcreview
+from mrcreview.changes import baseline_tag
 from mrcreview.loading import evidence_as_of
 
 # Sphinx re-reads a page only when its source or a noted data file changes. A change to
@@ -38,6 +39,18 @@ def fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
+def inputs_digest(root: Path, output: Path) -> str:
+    """Everything a build reads, and where it publishes: equal to the last published build's
+    digest means the site there is already what a build would make."""
+    digest = hashlib.sha256(f"{fingerprint(root)}\0{baseline_tag(root)}\0{output}".encode())
+    for name in SOURCES:
+        path = root / name
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file():
+                digest.update(file.relative_to(root).as_posix().encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
 def jupyter_book() -> str:
     beside_python = Path(sys.executable).parent / "jupyter-book"
     return str(beside_python) if beside_python.exists() else "jupyter-book"
@@ -46,6 +59,10 @@ def jupyter_book() -> str:
 def build_site(root: Path, output: Path | None = None) -> int:
     output = (output or root / "_build" / "html").resolve()
     work = root / "_build" / "work"
+    published, inputs = work / "published.txt", inputs_digest(root, output)
+    if (output / "index.html").exists() and published.exists() and published.read_text() == inputs:
+        print(f"build: nothing changed since the last build; the site in {output} is current.")
+        return 0
     stamp = work / "fingerprint.txt"
     current = fingerprint(root)
     if stamp.exists() and stamp.read_text() != current:
@@ -66,6 +83,7 @@ def build_site(root: Path, output: Path | None = None) -> int:
         return 1
     print(result.stdout)
     publish(built, output)
+    published.write_text(inputs)
     print(f"build: site published in {output}")
     return 0
 

@@ -1,0 +1,26 @@
+"""The build's record of its inputs: a build is skipped only when nothing it reads has changed."""
+
+from helpers import copy_project
+from mrcreview.site import inputs_digest
+
+
+def test_the_inputs_digest_changes_with_any_input_and_with_the_output(tmp_path):
+    project = copy_project(tmp_path / "project")
+    output = project / "_build" / "html"
+    first = inputs_digest(project, output)
+    assert inputs_digest(project, output) == first
+    # what the build writes is not an input
+    (project / "_build" / "work").mkdir(parents=True)
+    (project / "_build" / "work" / "build.log").write_text("log")
+    assert inputs_digest(project, output) == first
+    assert inputs_digest(project, tmp_path / "elsewhere") != first
+
+    outcomes = project / "data" / "outcomes.csv"
+    text = outcomes.read_text(encoding="utf-8")
+    outcomes.write_text(text.replace(",0.476,", ",0.512,"), encoding="utf-8")
+    assert inputs_digest(project, output) != first
+    outcomes.write_text(text, encoding="utf-8")
+    assert inputs_digest(project, output) == first
+
+    (project / "book" / "new-chapter.md").write_text("# New\n", encoding="utf-8")
+    assert inputs_digest(project, output) != first

@@ -4,7 +4,6 @@ Loading assumes the data passed `python -m mrcreview check`; the build runs the
 check before any chapter executes.
 """
 
-import ast
 import re
 from datetime import date
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from mrcreview.paths import data_dir, project_root
-from mrcreview.reads import NARROW_READ
+from mrcreview.reads import narrow_reads
 from mrcreview.schema import pandas_dtypes, read_descriptor, resource
 
 
@@ -44,9 +43,7 @@ def load_studies(root: Path | None = None, *, chapter: str | None = None) -> pd.
     studies = _load("studies", root)
     if chapter is None:
         return studies
-    outcomes = _load("outcomes", root)
-    of_outcomes = outcomes.loc[outcomes["outcome_id"].isin(named_in(chapter, outcomes["outcome_id"], root)), "study_id"]
-    wanted = named_in(chapter, studies["study_id"], root) | set(of_outcomes)
+    wanted = named_in(chapter, studies["study_id"], root) | set(load_outcomes(root, chapter=chapter)["study_id"])
     return studies[studies["study_id"].isin(wanted)].reset_index(drop=True)
 
 
@@ -94,10 +91,7 @@ def rows_read(source: str, root: Path | None = None) -> str:
     one of them would return something else."""
     functions = {"load_outcomes": load_outcomes, "load_studies": load_studies, "count_rows": count_rows}
     parts = []
-    for function, argument in sorted(set(NARROW_READ.findall(source))):
-        call = ast.parse(f"f({argument})", mode="eval").body
-        args = [ast.literal_eval(a) for a in call.args]
-        kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+    for function, argument, args, kwargs in narrow_reads(source):
         result = functions[function](*args, root=root, **kwargs)
         text = result.to_csv(index=False) if isinstance(result, pd.DataFrame) else str(result)
         parts.append(f"{function}({argument}):\n{text}\n")

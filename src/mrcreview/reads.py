@@ -3,6 +3,7 @@
 Kept apart from loading.py so that the check, which looks for narrow reads, need not import pandas.
 """
 
+import ast
 import re
 
 from mrcreview.schema import DESCRIPTOR
@@ -28,6 +29,17 @@ FILES_READ_BY = {
 # reads return, not on whole files: the build stamps their results (rows_read) and runs the
 # chapter again only when those change, so a one-row edit re-runs only the pages that show it.
 NARROW_READ = re.compile(r"\b(load_outcomes|load_studies|count_rows)\((chapter=\"[\w-]+\"|plotted=True|\"\w+\")\)")
+
+
+def narrow_reads(source: str) -> list[tuple[str, str, list, dict]]:
+    """Each distinct narrow read in a source: function name, argument as written, args, keyword args."""
+    reads = []
+    for function, argument in sorted(set(NARROW_READ.findall(source))):
+        call = ast.parse(f"f({argument})", mode="eval").body
+        args = [ast.literal_eval(a) for a in call.args]
+        kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+        reads.append((function, argument, args, kwargs))
+    return reads
 
 
 def files_read(source: str) -> set[str]:

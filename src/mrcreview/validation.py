@@ -16,7 +16,7 @@ import frictionless
 
 from mrcreview.bibliography import check_bibliography
 from mrcreview.problems import Problem
-from mrcreview.reads import NARROW_READ
+from mrcreview.reads import narrow_reads
 from mrcreview.schema import DESCRIPTOR, resource
 
 CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
@@ -311,12 +311,13 @@ def narrow_read_problems(root: Path, resources: set[str]) -> list[Problem]:
     for chapter in sorted((root / "book").rglob("*.md")):
         file = chapter.relative_to(root).as_posix()
         for number, text in enumerate(chapter.read_text(encoding="utf-8").splitlines(), start=1):
-            for function, argument in NARROW_READ.findall(text):
-                name = argument.split("=")[-1].strip('"')
-                if argument.startswith("chapter=") and not (root / "book" / f"{name}.md").exists():
+            for function, _, args, kwargs in narrow_reads(text):
+                name = kwargs.get("chapter")
+                if name is not None and not (root / "book" / f"{name}.md").exists():
                     problems.append(Problem(file, number, function, "a chapter in book/ (book/<name>.md)", repr(name)))
-                if function == "count_rows" and name not in resources:
-                    problems.append(Problem(file, number, function, "a resource named in datapackage.json", repr(name)))
+                if function == "count_rows" and args[0] not in resources:
+                    expected = "a resource named in datapackage.json"
+                    problems.append(Problem(file, number, function, expected, repr(args[0])))
     return problems
 
 

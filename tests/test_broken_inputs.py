@@ -39,6 +39,8 @@ def test_broken_input_is_refused_clearly(case, minimal_project):
     assert "Traceback" not in result.stderr + result.stdout
     lines = result.stderr.splitlines()
     assert any(line.startswith(expected) or expected in line for line in lines), result.stderr
+    # A message repeats at most the start of a bad value, however long the value is.
+    assert all(len(line) < 400 for line in lines), max(lines, key=len)[:500]
     # The named mistake is reported once, not buried in a cascade.
     assert sum(expected in line for line in lines) == 1, result.stderr
 

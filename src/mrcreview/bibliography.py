@@ -7,11 +7,11 @@ import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
 from mrcreview.problems import Problem
+from mrcreview.untrusted import link_problem, text_problem
 
 ENTRY_TYPES = {"article", "book", "incollection", "inproceedings", "misc", "techreport"}
 DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>{}]+")
 PMID = re.compile(r"[1-9]\d{0,8}")
-URL = re.compile(r"https://[^\s\"'<>{}]+")
 YEAR = re.compile(r"(19|20)\d\d")
 KEY = re.compile(r"[a-z][a-z0-9]*")
 
@@ -26,14 +26,38 @@ def cited_keys(path: Path) -> set[str]:
     return {entry.key for entry in read_library(path).entries}
 
 
+# pybtex turns these LaTeX commands into links, whatever field they are in.
+LINK_COMMAND = re.compile(r"\\(url|href)(?![a-z])", re.IGNORECASE)
+MAX_FIELD = 2000  # characters: long author lists, never a payload
+
+
 def _value(entry: Entry, name: str) -> str:
-    field = entry.fields_dict.get(name)
+    # BibTeX field names ignore case, and so does pybtex: URL is the url field.
+    field = next((f for f in entry.fields if f.key.lower() == name), None)
     return str(field.value).strip() if field is not None else ""
+
+
+def field_problems(entry: Entry, file: str) -> list[Problem]:
+    """Every field of an entry held to the rule for text from pull requests (untrusted.py)."""
+    found, seen = [], set()
+    for field in entry.fields:
+        name, value, line = field.key.lower(), str(field.value), field.start_line + 1
+        if name in seen:
+            found.append(Problem(file, line, name, "each field once (field names ignore case)", repr(field.key)))
+        seen.add(name)
+        if broken := text_problem(value, MAX_FIELD):
+            found.append(Problem(file, line, name, *broken))
+        elif LINK_COMMAND.search(value):
+            expected = "no \\url or \\href command (the address belongs in the url field)"
+            found.append(Problem(file, line, name, expected, repr(value)))
+        elif name == "url" and (broken := link_problem(value.strip())):
+            found.append(Problem(file, line, name, *broken))
+    return found
 
 
 def check_entry(entry: Entry, file: str) -> list[Problem]:
     line = entry.start_line + 1
-    found: list[Problem] = []
+    found: list[Problem] = field_problems(entry, file)
 
     def problem(field, expected, value):
         found.append(Problem(file, line, field, expected, value))
@@ -57,8 +81,6 @@ def check_entry(entry: Entry, file: str) -> list[Problem]:
         problem("doi", "a DOI like 10.1000/xyz123 (no https://doi.org/ prefix)", repr(doi))
     if pmid and not PMID.fullmatch(pmid):
         problem("pmid", "a PubMed id of digits only", repr(pmid))
-    if url and not URL.fullmatch(url):
-        problem("url", "an https:// address", repr(url))
     return found
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import bibtexparser
 import pandas as pd
-import yaml
 
 from mrcreview.bibliography import read_library
-from mrcreview.markdown import cite, md_escape
+from mrcreview.citation_file import read_citation
+from mrcreview.markdown import cite, md_code_block, md_escape
 from mrcreview.numbers import format_value
 from mrcreview.register import numbers_used
 
@@ -21,7 +21,7 @@ COMPARED = ["value", "numerator", "denominator", "unit", "bound", "ci_lower", "c
 
 
 def current_version(root: Path) -> str:
-    return str(yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))["version"])
+    return str(read_citation(root)["version"])
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -130,17 +130,19 @@ def whats_new_markdown(root: Path) -> str:
 
 
 def release_date(root: Path) -> str:
-    return str(yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))["date-released"])
+    return str(read_citation(root)["date-released"])
 
 
 def how_to_cite_markdown(root: Path) -> str:
-    """The recommended citation and a BibTeX entry, from CITATION.cff."""
-    cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
-    authors = "; ".join(a.get("name") or f"{a['family-names']}, {a['given-names']}" for a in cff["authors"])
-    year = str(cff["date-released"])[:4]
-    text = f"{authors}. *{md_escape(cff['title'])}*. Version {cff['version']}, released {cff['date-released']}."
-    bibtex = (
-        f"@misc{{mrcreview{year},\n  author  = {{{{{authors}}}}},\n  title   = {{{cff['title']}}},\n"
-        f"  year    = {{{year}}},\n  version = {{{cff['version']}}},\n  note    = {{Living review}}\n}}"
+    """The recommended citation and a BibTeX entry, from CITATION.cff (a contributor's text: escaped)."""
+    cff = read_citation(root)
+    authors = "; ".join(
+        str(a.get("name") or f"{a['family-names']}, {a.get('given-names', '')}".strip(", ")) for a in cff["authors"]
     )
-    return f"{text}\n\n```bibtex\n{bibtex}\n```\n"
+    title, version, released = str(cff["title"]), str(cff["version"]), str(cff["date-released"])
+    text = f"{md_escape(authors)}. *{md_escape(title)}*. Version {md_escape(version)}, released {md_escape(released)}."
+    bibtex = (
+        f"@misc{{mrcreview{released[:4]},\n  author  = {{{{{authors}}}}},\n  title   = {{{title}}},\n"
+        f"  year    = {{{released[:4]}}},\n  version = {{{version}}},\n  note    = {{Living review}}\n}}"
+    )
+    return f"{text}\n\n{md_code_block(bibtex, 'bibtex')}\n"

@@ -4,6 +4,7 @@ Strings in data/ and refs.bib come from contributors' pull requests: in a table 
 must show as the text they are, never run as HTML, roles or directives.
 """
 
+import re
 import string
 
 _ESCAPED = {ord(ch): "\\" + ch for ch in string.punctuation}
@@ -12,6 +13,21 @@ _ESCAPED = {ord(ch): "\\" + ch for ch in string.punctuation}
 def md_escape(text: str) -> str:
     """Backslash-escape every ASCII punctuation mark (CommonMark allows it for all of them)."""
     return " ".join(str(text).split()).translate(_ESCAPED)
+
+
+def md_code(text: str) -> str:
+    """Inline code showing text literally: the fence is longer than any run of backticks inside."""
+    text = " ".join(str(text).split())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}" if longest else f"{fence}{text}{fence}"
+
+
+def md_code_block(text: str, language: str = "") -> str:
+    """A fenced code block that no line of the text can close."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{text}\n{fence}"
 
 
 def cite(key: str) -> str:

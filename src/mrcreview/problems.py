@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from mrcreview.untrusted import shown
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -14,5 +16,6 @@ class Problem:
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}, line {self.line}"
         if self.field:
-            where += f", field '{self.field}'"
-        return f"{where}: expected {self.expected}; found {self.found}"
+            where += f", field '{shown(self.field)}'"
+        # A bad value may be a megabyte of someone's text: repeat only its start.
+        return f"{where}: expected {self.expected}; found {shown(self.found)}"

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from mrcreview.markdown import cite, markdown_table, md_escape
+from mrcreview.markdown import cite, markdown_table, md_code, md_escape
 from mrcreview.numbers import format_value, fraction
 from mrcreview.register import number_link
 
@@ -126,6 +126,11 @@ def table_data_dictionary(descriptor: dict, resource_name: str) -> str:
             if field["name"] in key["fields"]:
                 shown.append(f"must match {key['reference']['resource']}.{key['reference']['fields'][0]}")
         rows.append(
-            [f"`{field['name']}`", field["type"], md_escape(", ".join(shown)), md_escape(field.get("description", ""))]
+            [
+                md_code(field["name"]),
+                md_escape(field["type"]),
+                md_escape(", ".join(shown)),
+                md_escape(field.get("description", "")),
+            ]
         )
     return markdown_table(["Column", "Type", "Rules", "Meaning"], rows)

@@ -15,9 +15,11 @@ from pathlib import Path
 import frictionless
 
 from mrcreview.bibliography import check_bibliography
+from mrcreview.citation_file import check_citation_file
 from mrcreview.problems import Problem
 from mrcreview.reads import narrow_reads
 from mrcreview.schema import DESCRIPTOR, resource
+from mrcreview.untrusted import DECIMAL, INTEGER, MAX_TEXT, text_problem
 
 CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
 # A proportion computed from its numerator and denominator may differ from the
@@ -25,8 +27,8 @@ CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
 ROUNDING = 0.0051
 TYPE_NAMES = {
     "string": "text",
-    "integer": "a whole number",
-    "number": "a number (use a dot for decimals)",
+    "integer": "a whole number written in digits 0-9",
+    "number": "a number written in digits 0-9 with a dot for decimals, e.g. 0.476",
     "date": "a date written YYYY-MM-DD",
 }
 
@@ -49,13 +51,26 @@ def read_schema(root: Path) -> tuple[dict | None, list[Problem]]:
         Problem(name, None, None, "a valid Frictionless data package descriptor", e.message) for e in report.errors
     ]
     problems += misspelt_keys(name, descriptor)
+    problems += descriptor_text_problems(name, descriptor)
     return (None if problems else descriptor), problems
+
+
+def descriptor_text_problems(name: str, node, where: str = "") -> list[Problem]:
+    """Descriptions, titles and names of the schema reach the data appendix: the same rule as data."""
+    if isinstance(node, dict):
+        return [p for key, value in node.items() for p in descriptor_text_problems(name, value, f"{where}.{key}")]
+    if isinstance(node, list):
+        return [p for i, value in enumerate(node) for p in descriptor_text_problems(name, value, f"{where}[{i}]")]
+    if isinstance(node, str) and (broken := text_problem(node)):
+        return [Problem(name, None, where.lstrip("."), *broken)]
+    return []
 
 
 # Table Schema ignores keys it does not know, so a misspelt "primarykey" would
 # silently switch a rule off: refuse unknown keys instead.
 SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues"}
 FIELD_KEYS = {"name", "type", "format", "title", "description", "constraints", "example"}
+FIELD_NAME = re.compile(r"[a-z][a-z0-9_]*")
 CONSTRAINT_KEYS = {"required", "unique", "minimum", "maximum", "minLength", "maxLength", "pattern", "enum"}
 
 
@@ -71,6 +86,8 @@ def misspelt_keys(name: str, descriptor: dict) -> list[Problem]:
         ]
         for field in schema.get("fields", []):
             fwhere = f"{where}.{field.get('name')}"
+            if not FIELD_NAME.fullmatch(str(field.get("name"))):
+                problems.append(Problem(name, None, fwhere, "a column name of a-z, 0-9 and _", repr(field.get("name"))))
             problems += [
                 Problem(name, None, f"{fwhere}.{k}", f"one of {sorted(FIELD_KEYS)}", repr(k))
                 for k in field
@@ -118,6 +135,10 @@ def read_rows(root: Path, res: dict) -> tuple[list[tuple[int, dict]], list[Probl
         return [], problems
     if header != expected:
         problems.append(Problem(file, 1, None, f"the columns in the order {', '.join(expected)}", ", ".join(header)))
+    types = {f["name"]: f["type"] for f in res["schema"]["fields"]}
+    limits = {
+        f["name"]: min(MAX_TEXT, f.get("constraints", {}).get("maxLength", MAX_TEXT)) for f in res["schema"]["fields"]
+    }
     rows = []
     line = reader.line_num
     for cells in reader:
@@ -132,10 +153,25 @@ def read_rows(root: Path, res: dict) -> tuple[list[tuple[int, dict]], list[Probl
         for name, cell in row.items():
             if cell != cell.strip():
                 problems.append(Problem(file, start, name, "no spaces before or after the value", repr(cell)))
+            elif broken := cell_problem(types[name], limits[name], cell):
+                problems.append(Problem(file, start, name, *broken))
         rows.append((start, row))
     if not rows and not problems:
         problems.append(Problem(file, 2, None, "at least one data row", "only the header"))
     return rows, problems
+
+
+def cell_problem(kind: str, limit: int, cell: str) -> tuple[str, str] | None:
+    """(expected, found) for a cell that breaks the rule for untrusted text or is a number
+    written otherwise than in plain ASCII decimals: frictionless accepts NaN, Infinity,
+    1e400, 0.4_76 and non-ASCII digits, which no reader means and later code cannot use."""
+    if broken := text_problem(cell, limit, spreadsheet=kind == "string"):
+        return broken
+    if cell == "" or kind not in ("number", "integer"):
+        return None
+    if (DECIMAL if kind == "number" else INTEGER).fullmatch(cell):
+        return None
+    return TYPE_NAMES[kind], repr(cell)
 
 
 def _expected_for(field: dict, constraint: str) -> str:
@@ -203,10 +239,8 @@ def schema_problems(root: Path, descriptor: dict) -> list[Problem]:
 
 
 def _number(text: str) -> float | None:
-    try:
-        return float(text) if text != "" else None
-    except ValueError:
-        return None
+    # anything but a plain decimal is reported by number_problem
+    return float(text) if DECIMAL.fullmatch(text) else None
 
 
 def outcome_problems(file: str, rows: list[tuple[int, dict]]) -> list[Problem]:
@@ -327,6 +361,7 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
     descriptor, problems = read_schema(root)
     bib_problems, keys = check_bibliography(root / "refs.bib")
     problems += bib_problems
+    problems += check_citation_file(root)
     if descriptor is None:
         return sorted(problems, key=_order)
     tables, raw_ok = {}, True
@@ -337,7 +372,9 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
         # frictionless cannot read a table whose file or header is broken: report that alone
         raw_ok = raw_ok and bool(rows) and not any(p.line in (None, 1) for p in found)
     if raw_ok:
-        problems += schema_problems(root, descriptor)
+        # a cell the raw read already refused (a number typed as NaN, say) is reported once
+        refused = {(p.file, p.line, p.field) for p in problems}
+        problems += [p for p in schema_problems(root, descriptor) if (p.file, p.line, p.field) not in refused]
     paths = {res["name"]: f"data/{res['path']}" for res in descriptor["resources"]}
     if "outcomes" in paths:
         problems += outcome_problems(paths["outcomes"], tables[paths["outcomes"]])

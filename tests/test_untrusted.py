@@ -1,0 +1,72 @@
+"""The rule for text from pull requests: messages stay short, and escaping holds wherever text is placed."""
+
+import markdown_it
+import pytest
+
+from mrcreview.changes import how_to_cite_markdown
+from mrcreview.markdown import md_code, md_code_block
+from mrcreview.problems import Problem
+from mrcreview.untrusted import link_problem, text_problem
+from mrcreview.validation import check_project
+
+
+def test_a_megabyte_value_is_named_not_echoed(minimal_project):
+    studies = minimal_project / "data" / "studies.csv"
+    studies.write_text(studies.read_text().replace("Adults with a test condition", "A" * 1_000_000, 1))
+    problems = [str(p) for p in check_project(minimal_project)]
+    assert problems == [
+        "data/studies.csv, line 2, field 'population': expected at most 300 characters; found 1000000 characters"
+    ]
+
+
+def test_a_long_found_value_is_cut_in_any_message():
+    message = str(Problem("data/x.csv", 3, "y" * 500, "something", "z" * 10_000))
+    assert len(message) < 300
+    assert "(10000 characters)" in message and "(500 characters)" in message
+
+
+@pytest.mark.parametrize(
+    "value", ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "http://example.org", "data:text/html,x", " https://x.org"]
+)
+def test_only_https_links_pass(value):
+    assert link_problem(value) is not None
+
+
+def test_an_https_link_passes():
+    assert link_problem("https://doi.org/10.1016/j.ctro.2025.100976") is None
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+SUM(A1)", "-2+3", "@SUM(A1:A2)", "\tx"])
+def test_spreadsheet_formulas_are_refused_only_where_spreadsheets_read_them(value):
+    assert text_problem(value, spreadsheet=True) is not None
+    assert text_problem(value.lstrip("\t"), spreadsheet=False) is None
+
+
+def render(markdown: str) -> str:
+    return markdown_it.MarkdownIt("commonmark").render(markdown)
+
+
+def test_inline_code_shows_any_text_literally():
+    for text in ["a`b", "``x``", "<img src=x onerror=alert(1)>"]:
+        html = render(md_code(text))
+        assert html.count("<code>") == 1 and "<img" not in html
+
+
+def test_a_code_block_cannot_be_closed_from_inside():
+    text = "```\n<script>alert(1)</script>\n````"
+    html = render(md_code_block(text) + "\n\nafter")
+    assert html.count("<pre>") == 1 and "<script>" not in html and "<p>after</p>" in html
+
+
+def test_how_to_cite_escapes_every_value_from_citation_cff(minimal_project):
+    cff = minimal_project / "CITATION.cff"
+    cff.write_text(
+        cff.read_text()
+        .replace('"Test contributors"', '"```{raw} html\\n<script>alert(1)</script>\\n```"')
+        .replace('"A minimal project for the tests"', '"Title {raw}`html <b>x</b>` ````"')
+    )
+    text = how_to_cite_markdown(minimal_project)
+    prose, block = text.split("\n\n", 1)
+    assert "{raw}" not in prose.replace("\\{raw\\}", "") and "<script>" not in prose
+    html = render(block)
+    assert html.count("<pre>") == 1 and "<script>" not in html

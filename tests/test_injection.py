@@ -1,8 +1,11 @@
-"""Text from data/ and refs.bib reaches the site escaped: no markup, role or script from a pull request runs."""
+"""Text from data/, refs.bib, CITATION.cff and datapackage.json reaches the site escaped: nothing from a pull
+request runs in a reader's browser, on any page, in search results, or on a click."""
 
 import csv
 import io
 import json
+import re
+from urllib.parse import quote
 
 import pytest
 
@@ -18,12 +21,15 @@ PAYLOADS = [
     "[a link](javascript:window.__injected='link') <javascript:alert(1)>",
 ]
 HOSTILE = " ".join(PAYLOADS)
+# Fits the shortest free-text columns (forest plot titles, 100 characters).
+SHORT = "<img src=x onerror=__injected=1>"
 # Free-text columns; ids, keys, enums, numbers and dates are constrained by the schema instead.
 TEXT_COLUMNS = {
     "studies.csv": ["short_name", "population"],
     "outcomes.csv": ["arm", "outcome", "timepoint", "source_location"],
     "clinical_pathways.csv": ["strategy", "key_steps", "role_of_rt_nom", "key_considerations", "source_location"],
     "review_references.csv": ["supports"],
+    "forest_plots.csv": ["title", "pooling_reason"],
 }
 
 
@@ -39,13 +45,26 @@ def poison(project):
         rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
         for row in rows:
             for column in columns:
-                text = f"{row[column]} {HOSTILE}".strip()
-                row[column] = (text[: limits[(name, column)]] if limits[(name, column)] else text).strip()
+                limit = limits[(name, column)]
+                payload = HOSTILE if len(row[column]) + len(HOSTILE) < limit else SHORT
+                row[column] = f"{row[column]} {payload}"[:limit].strip()
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
         path.write_text(out.getvalue(), encoding="utf-8")
+    cff = project / "CITATION.cff"
+    cff.write_text(
+        cff.read_text(encoding="utf-8")
+        .replace('"Contributors to the living review"', json.dumps(f"Contributors {HOSTILE}"))
+        .replace('title: "', f"title: {json.dumps(SHORT)[:-1]} ", 1),
+        encoding="utf-8",
+    )
+    descriptor_path = project / "data" / "datapackage.json"
+    for resource in descriptor["resources"]:
+        for field in resource["schema"]["fields"]:
+            field["description"] = f"{field.get('description', '')} {HOSTILE}"
+    descriptor_path.write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
     bib = project / "refs.bib"
     bib.write_text(
         bib.read_text(encoding="utf-8").replace(
@@ -67,32 +86,82 @@ def poisoned_site(tmp_path_factory):
 
 def test_hostile_text_reaches_html_escaped(poisoned_site):
     pages = list(poisoned_site.rglob("*.html"))
-    assert any(
-        "window.__injected = &#39;script&#39;" in p.read_text() or "window.__injected" in p.read_text() for p in pages
-    )
+    assert any("window.__injected" in p.read_text() for p in pages)
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert "<script>window.__injected" not in html, page
         assert "<img src=x" not in html and '<img src="x"' not in html, page
-        assert 'id="injected-' not in html, page
+        assert not re.search(r'<[a-z]+ id="injected-', html), page  # an element, not escaped text
         assert 'href="javascript:' not in html.lower(), page
 
 
-def test_no_injected_script_runs_in_the_browser(poisoned_site):
+def test_the_search_index_carries_no_markup(poisoned_site):
+    index = (poisoned_site / "searchindex.js").read_text(encoding="utf-8")
+    assert "onerror" in index  # the hostile titles are indexed...
+    assert "<img" not in index and "<script" not in index  # ...as text
+
+
+# A link is safe when it stays on the site or goes to an https address. Clicking every link runs any
+# javascript: target; other targets are kept from navigating so that one page can click them all.
+CLICK_EVERY_LINK = """() => {
+  const unsafe = [];
+  for (const a of document.querySelectorAll("a[href]")) {
+    const url = new URL(a.getAttribute("href"), document.baseURI);
+    if (url.origin !== location.origin && url.protocol !== "https:") unsafe.push(a.getAttribute("href"));
+    a.addEventListener("click", (e) => { if (url.protocol !== "javascript:") e.preventDefault(); }, {once: true});
+    a.click();
+  }
+  return unsafe;
+}"""
+
+
+@pytest.fixture(scope="module")
+def chromium():
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def served(poisoned_site):
     site = Site(poisoned_site)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for path in sorted(poisoned_site.rglob("*.html")):
-                page = offline_page(browser, site.url)
-                page.goto(f"{site.url}/{path.relative_to(poisoned_site).as_posix()}")
-                page.wait_for_load_state("load")
-                page.wait_for_timeout(300)
-                assert page.evaluate("window.__injected === undefined"), path
-                assert page.locator("[id^=injected-]").count() == 0, path
-                page.close()
-            browser.close()
-    finally:
-        site.close()
+    yield site.url
+    site.close()
+
+
+def assert_nothing_injected(page, where):
+    assert page.evaluate("window.__injected === undefined"), where
+    assert page.locator("[id^=injected-]").count() == 0, where
+
+
+def test_no_injected_script_runs_and_every_link_is_safe(poisoned_site, served, chromium):
+    for path in sorted(poisoned_site.rglob("*.html")):
+        where = path.relative_to(poisoned_site).as_posix()
+        page = offline_page(chromium, served)
+        page.goto(f"{served}/{where}")
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(300)
+        assert_nothing_injected(page, where)
+        assert page.evaluate(CLICK_EVERY_LINK) == [], where
+        page.wait_for_timeout(100)
+        assert_nothing_injected(page, where)
+        page.close()
+
+
+def test_search_results_for_injected_titles_show_them_as_text(poisoned_site, served, chromium):
+    project = poisoned_site.parents[1]
+    plots = list(csv.DictReader(io.StringIO((project / "data" / "forest_plots.csv").read_text(encoding="utf-8"))))
+    for plot in plots:
+        # Sphinx matches a title when the query is at least half of it: ask for the table caption without the payload.
+        query = f"Numbers in the forest plot: {plot['title'].replace(SHORT, '').strip()}"
+        page = offline_page(chromium, served)
+        page.goto(f"{served}/search.html?q={quote(query)}")
+        page.wait_for_selector("#search-results li", timeout=10_000)
+        page.wait_for_timeout(500)  # summaries arrive after the list
+        titles = page.locator("#search-results li > a").all_inner_texts()
+        assert any(SHORT in title for title in titles), (query, titles)  # the payload is shown, as text
+        assert_nothing_injected(page, query)
+        page.close()

@@ -44,3 +44,21 @@ def test_a_vega_lite_other_than_altairs_is_refused():
     problems = version_mismatches(wrong)
     assert len(problems) == 1
     assert f"expected vega-lite {alt.VEGALITE_VERSION}" in problems[0] and "found 5.20.1" in problems[0]
+
+
+def test_a_link_with_another_scheme_than_https_is_neutralised_and_fails_the_build(caplog):
+    from docutils import nodes
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+    from docutils.utils import new_document
+
+    from mrcreview.sphinx_ext import refuse_unsafe_links
+
+    doctree = new_document("chapter", get_default_settings(Parser))
+    targets = ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "https://doi.org/10.1/x", "a.html#b"]
+    for target in targets:
+        doctree += nodes.reference("", "link", refuri=target)
+    refuse_unsafe_links(None, doctree, "chapter")
+    assert [node["refuri"] for node in doctree.findall(nodes.reference)] == ["#", "#", "#", *targets[3:]]
+    # a warning, which the build (sphinx -W) turns into a failure
+    assert sum("only https:// links" in record.getMessage() for record in caplog.records) == 3

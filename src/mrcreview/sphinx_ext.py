@@ -10,21 +10,27 @@
    that can show it.
 2. Charts draw with Vega libraries served by the site itself, at the versions the
    installed Altair expects; the build fails when they disagree.
+3. Nothing from a pull request runs in a reader's browser: the search index stores
+   titles escaped, and a link to anything but an https:// address fails the build.
 """
 
 import html
 import json
+import re
 import shutil
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.util import logging
 
 from mrcreview.bibstyle import register as register_bibliography_style
 from mrcreview.changes import current_version, release_date
 from mrcreview.loading import evidence_as_of, rows_read
 from mrcreview.reads import NARROW_READ, files_read
 
+LOGGER = logging.getLogger(__name__)
 VENDOR = Path("vendor") / "node_modules"
 VEGA_FILES = {
     "vega": "build/vega.min.js",
@@ -151,6 +157,49 @@ def footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree
     )
 
 
+def escape_search_titles(app: Sphinx) -> None:
+    """Sphinx 7.4 stores section, table and figure titles in searchindex.js as plain text, and its
+    searchtools.js shows them as HTML: a title built from data (a forest plot's, say) would run as
+    markup on the search page. Page titles are stored escaped already; store the others escaped too,
+    when the index is fed, so the index never carries markup (and loading it back changes nothing)."""
+    builder = app.builder
+    if builder.format != "html":
+        return
+    prepare = builder.prepare_writing
+
+    def prepare_writing(docnames):
+        prepare(docnames)
+        indexer = getattr(builder, "indexer", None)
+        if indexer is None:
+            return
+        collect = indexer._word_collector
+
+        def collect_escaped(doctree):
+            store = collect(doctree)
+            store.titles = [(html.escape(title, quote=False), anchor) for title, anchor in store.titles]
+            return store
+
+        indexer._word_collector = collect_escaped
+
+    builder.prepare_writing = prepare_writing
+
+
+SAFE_SCHEMES = ("https",)
+
+
+def refuse_unsafe_links(app: Sphinx, doctree, docname: str) -> None:
+    """The last line of defence behind the check: a link from any source (refs.bib through pybtex,
+    Markdown, a role) whose target has a scheme other than https fails the build."""
+    for node in doctree.findall(nodes.reference):
+        target = node.get("refuri", "")
+        scheme = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*):", target)
+        if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
+            LOGGER.warning(
+                "a link to %r: only https:// links may appear in the book", target[:80], location=node, type="mrcreview"
+            )
+            node["refuri"] = "#"
+
+
 STATIC = Path(__file__).parent / "static"
 
 
@@ -168,5 +217,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", tidy_page_scripts, priority=900)  # after the themes add theirs
     app.connect("builder-inited", add_vega)
     app.connect("builder-inited", stamp_rows_read)
+    app.connect("builder-inited", escape_search_titles)
+    app.connect("doctree-resolved", refuse_unsafe_links)
     app.connect("build-finished", copy_vega)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

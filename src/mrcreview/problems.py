@@ -12,9 +12,12 @@ class Problem:
     field: str | None
     expected: str
     found: str
+    column: int | None = None
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}, line {self.line}"
+        if self.column is not None:
+            where += f", column {self.column}"
         if self.field:
             where += f", field '{shown(self.field)}'"
         # A bad value may be a megabyte of someone's text: repeat only its start.

@@ -48,3 +48,89 @@ def files_read(source: str) -> set[str]:
     called = [loader for loader in FILES_READ_BY if re.search(rf"\b{loader}\(", whole)]
     files = {pattern for loader in called for pattern in FILES_READ_BY[loader]}
     return files | {f"data/{DESCRIPTOR}"} if called or NARROW_READ.search(source) else set()
+
+
+# The build can follow a chapter's reads only when it sees them: each one a direct call
+# `mr.<function>(...)` of the one import `import mrcreview as mr`. Anything that reaches
+# data another way (getattr, an alias, another import, open()) could leave a page stale.
+CODE_CELL = re.compile(r"^(`{3,}|~{3,})\{code-cell\}[^\n]*\n(.*?)^\1[ \t]*$", re.M | re.S)
+OPTION_LINE = re.compile(r"[ \t]*:[\w-]+:.*")
+FORBIDDEN_NAMES = {
+    "__builtins__",
+    "__import__",
+    "breakpoint",
+    "compile",
+    "delattr",
+    "eval",
+    "exec",
+    "getattr",
+    "globals",
+    "importlib",
+    "locals",
+    "open",
+    "setattr",
+    "vars",
+}
+DIRECT_CALL = "a direct call mr.<function>(...) after `import mrcreview as mr`"
+
+
+def code_cells(source: str) -> list[tuple[int, str]]:
+    """Each code cell of a MyST notebook: the line its code starts on, and the code, with the
+    cell's option lines (`:tags: ...`) blanked so that line numbers stay right."""
+    cells = []
+    for match in CODE_CELL.finditer(source):
+        start = source.count("\n", 0, match.start(2)) + 1
+        lines = match.group(2).splitlines()
+        for i, line in enumerate(lines):
+            if not OPTION_LINE.fullmatch(line):
+                break
+            lines[i] = ""
+        cells.append((start, "\n".join(lines)))
+    return cells
+
+
+def hidden_reads(source: str) -> list[tuple[int, int, str, str]]:
+    """(line, column, expected, found) for each place a chapter's code could read data unseen."""
+    import mrcreview
+
+    public = set(mrcreview.__all__)
+    found = []
+    for start, code in code_cells(source):
+        try:
+            tree = ast.parse(code)
+        except SyntaxError as err:
+            found.append((start + (err.lineno or 1) - 1, err.offset or 1, "Python code that parses", err.msg))
+            continue
+        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+        def report(node, expected, shown, start=start):
+            found.append((start + node.lineno - 1, node.col_offset + 1, expected, ast.unparse(shown)[:80]))
+
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                if not (
+                    isinstance(node, ast.Import) and [(a.name, a.asname) for a in node.names] == [("mrcreview", "mr")]
+                ):
+                    report(node, "no import but `import mrcreview as mr`", node)
+            elif isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
+                report(node, "no getattr, eval, open or other indirect access", node)
+            elif isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+                report(node, "no attribute that starts with _", node)
+            elif isinstance(node, ast.Name) and node.id == "mr":
+                attribute = parents.get(node)
+                if not isinstance(attribute, ast.Attribute) or not isinstance(node.ctx, ast.Load):
+                    report(node, DIRECT_CALL, attribute or node)
+                    continue
+                called = attribute
+                if attribute.attr == "paths":
+                    called = parents.get(attribute)
+                    if not (isinstance(called, ast.Attribute) and called.attr == "project_root"):
+                        report(node, "mr.paths.project_root()", called or attribute)
+                        continue
+                elif attribute.attr not in public:
+                    report(node, "a function that mrcreview offers chapters (mrcreview.__all__)", attribute)
+                    continue
+                call = parents.get(called)
+                if not (isinstance(call, ast.Call) and call.func is called):
+                    report(node, DIRECT_CALL, call or called)
+    return sorted(found)

@@ -17,7 +17,7 @@ import frictionless
 from mrcreview.bibliography import check_bibliography
 from mrcreview.citation_file import check_citation_file
 from mrcreview.problems import Problem
-from mrcreview.reads import narrow_reads
+from mrcreview.reads import hidden_reads, narrow_reads
 from mrcreview.schema import DESCRIPTOR, resource
 from mrcreview.untrusted import DECIMAL, INTEGER, MAX_TEXT, text_problem
 
@@ -355,6 +355,16 @@ def narrow_read_problems(root: Path, resources: set[str]) -> list[Problem]:
     return problems
 
 
+def chapter_code_problems(root: Path) -> list[Problem]:
+    """Code that reaches data other than by a direct call the build can see (reads.hidden_reads)."""
+    problems = []
+    for chapter in sorted((root / "book").rglob("*.md")):
+        file = chapter.relative_to(root).as_posix()
+        for line, column, expected, found in hidden_reads(chapter.read_text(encoding="utf-8")):
+            problems.append(Problem(file, line, None, expected, found, column))
+    return problems
+
+
 def check_project(root: Path, today: date | None = None) -> list[Problem]:
     """Every problem in the project's inputs, sorted by file and line."""
     today = today or date.today()
@@ -384,8 +394,9 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
         problems += review_reference_problems(paths["review_references"], tables[paths["review_references"]])
     problems += citation_problems(root, tables, keys)
     problems += narrow_read_problems(root, set(paths))
+    problems += chapter_code_problems(root)
     return sorted(set(problems), key=_order)
 
 
 def _order(problem: Problem):
-    return (problem.file, problem.line or 0, problem.field or "", problem.expected)
+    return (problem.file, problem.line or 0, problem.column or 0, problem.field or "", problem.expected)

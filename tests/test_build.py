@@ -1,9 +1,15 @@
 """The site builds from data; a changed number shows everywhere; a broken input never publishes."""
 
 import hashlib
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
+from subprocess import PIPE
 
 import pytest
 
@@ -238,3 +244,53 @@ def test_bibliography_links_every_doi_and_pmid(built_project):
             assert f'href="https://doi.org/{fields["doi"].value}"' in bibliography, entry.key
         if "pmid" in fields:
             assert f'href="https://pubmed.ncbi.nlm.nih.gov/{fields["pmid"].value}/"' in bibliography, entry.key
+
+
+def start_build(project: Path) -> subprocess.Popen:
+    environment = {k: v for k, v in os.environ.items() if k != "MRCREVIEW_ROOT"}
+    command = [sys.executable, "-m", "mrcreview", "build"]
+    return subprocess.Popen(command, cwd=project, env=environment, stdout=PIPE, stderr=PIPE, text=True)
+
+
+def wait_for_log(project: Path, text: str, build: subprocess.Popen) -> None:
+    log, deadline = project / "_build" / "build.log", time.monotonic() + 600
+    while not (log.exists() and text in log.read_text(encoding="utf-8", errors="replace")):
+        assert build.poll() is None, f"the build ended before its log said {text!r}"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+
+
+def test_a_build_killed_while_writing_pages_is_discarded_and_never_publishes_old_numbers(tmp_path):
+    project = copy_project(tmp_path / "project")
+    assert run_module("build", cwd=project).returncode == 0
+    outcomes = project / "data" / "outcomes.csv"
+    shown = {"0.476": "47.6%", "0.512": "51.2%", "0.533": "53.3%"}
+    for old, new, stop in (("0.476", "0.512", signal.SIGTERM), ("0.512", "0.533", signal.SIGKILL)):
+        outcomes.write_text(outcomes.read_text(encoding="utf-8").replace(f",{old},", f",{new},"), encoding="utf-8")
+        (project / "_build" / "build.log").unlink()
+        build = start_build(project)
+        # Sphinx has saved its record of the new data as read, and is about to write the pages
+        wait_for_log(project, "checking consistency", build)
+        build.send_signal(stop)
+        _, stderr = build.communicate(timeout=120)
+        assert build.returncode == (128 + stop if stop == signal.SIGTERM else -stop)
+        assert "Traceback" not in stderr
+        if stop == signal.SIGTERM:
+            assert stderr.strip().splitlines() == [
+                f"build: stopped by SIGTERM; {project / '_build' / 'html'} holds the last complete site."
+            ]
+
+        # the next build finds the mark, starts afresh and publishes the new value; a second build
+        # started meanwhile in the same clone waits for the first instead of sharing its folders
+        (project / "_build" / "build.log").unlink()
+        rebuild = start_build(project)
+        wait_for_log(project, "reading sources", rebuild)  # it holds the lock
+        waiting = run_module("build", cwd=project)
+        stdout, _ = rebuild.communicate(timeout=600)
+        assert rebuild.returncode == 0
+        assert shown[new] in page(project, "organ-preservation") and shown[new] in page(project, "evidence-register")
+        for path in (project / "_build" / "html").rglob("*.html"):
+            assert shown[old] not in path.read_text(encoding="utf-8"), path
+        assert "the last build was interrupted; starting afresh" in stdout
+        assert waiting.returncode == 0 and "another build is running in this clone" in waiting.stdout
+        assert "nothing changed since the last build" in waiting.stdout

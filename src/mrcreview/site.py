@@ -3,9 +3,15 @@
 A failed build leaves the last good site in _build/html exactly as it was.
 """
 
+import contextlib
+import ctypes
+import errno
+import fcntl
 import hashlib
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -57,35 +63,135 @@ def jupyter_book() -> str:
 
 
 def build_site(root: Path, output: Path | None = None) -> int:
+    """Build in _build/work, then publish to output; one line per problem, never a half-written site."""
     output = (output or root / "_build" / "html").resolve()
+    try:
+        (root / "_build").mkdir(parents=True, exist_ok=True)
+        with build_lock(root / "_build"), signals_end_the_build():
+            restore_interrupted_publish(output)
+            return _build(root, output)
+    except BuildInterrupted as stop:
+        restore_interrupted_publish(output)
+        print(f"build: stopped by {stop}; {output} holds the last complete site.", file=sys.stderr)
+        return 128 + stop.signal
+    except OSError as err:
+        shutil.rmtree(staged_folder(output), ignore_errors=True)
+        where = err.filename or "_build"
+        print(
+            f"build: cannot write {where}: {err.strerror or err}; the site in {output} was left as it was.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _build(root: Path, output: Path) -> int:
     work = root / "_build" / "work"
     published, inputs = work / "published.txt", inputs_digest(root, output)
     if (output / "index.html").exists() and published.exists() and published.read_text() == inputs:
         print(f"build: nothing changed since the last build; the site in {output} is current.")
         return 0
+    # A build stopped while Sphinx ran (SIGTERM, SIGKILL, a full disk) leaves pages that Sphinx
+    # records as done: the mark, set before Sphinx starts and cleared when it finishes, says so.
+    in_progress = work / "in-progress"
+    if in_progress.exists():
+        print("build: the last build was interrupted; starting afresh.")
+        shutil.rmtree(work)
     stamp = work / "fingerprint.txt"
     current = fingerprint(root)
     if stamp.exists() and stamp.read_text() != current:
         shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
     stamp.write_text(current)
-    command = [jupyter_book(), "build", str(root), "--path-output", str(work), "-W", "-n", "--keep-going"]
-    result = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    in_progress.write_text(f"pid {os.getpid()}\n")
     log = root / "_build" / "build.log"
-    log.write_text(result.stdout + result.stderr, encoding="utf-8")
+    returncode = run_sphinx(root, work, log)
+    text = log.read_text(encoding="utf-8", errors="replace")
     built = work / "_build" / "html"
-    if result.returncode != 0 or not (built / "index.html").exists():
+    if returncode != 0 or not (built / "index.html").exists():
         # Sphinx may have recorded the failing pages as up to date; start afresh next time.
         shutil.rmtree(work, ignore_errors=True)
-        for problem in build_problems(result.stdout + result.stderr, root):
+        for problem in build_problems(text, root):
             print(problem, file=sys.stderr)
         print(f"build: failed (full log: {log}); the published site in {output} was left unchanged.", file=sys.stderr)
         return 1
-    print(result.stdout)
+    in_progress.unlink()
+    print(text)
     publish(built, output)
     published.write_text(inputs)
     print(f"build: site published in {output}")
     return 0
+
+
+def run_sphinx(root: Path, work: Path, log: Path) -> int:
+    """Jupyter Book into work/, its output streamed to the log as it runs."""
+    command = [jupyter_book(), "build", str(root), "--path-output", str(work), "-W", "-n", "--keep-going"]
+    with open(log, "w", encoding="utf-8") as stream:
+        child = subprocess.Popen(
+            command,
+            cwd=root,
+            stdout=stream,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},  # the log shows how far the build got
+            preexec_fn=_die_with_parent,
+        )
+        try:
+            return child.wait()
+        except BaseException:
+            child.terminate()
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+            raise
+
+
+def _die_with_parent() -> None:
+    """In the child: on Linux, be killed when the build process dies, even by SIGKILL, so no
+    orphaned Sphinx goes on writing into a work folder that the next build uses."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+class BuildInterrupted(Exception):
+    def __init__(self, number: int):
+        super().__init__(signal.Signals(number).name)
+        self.signal = number
+
+
+@contextlib.contextmanager
+def signals_end_the_build():
+    """SIGTERM (timeout, CI cancel, container stop), SIGHUP and Ctrl-C stop the build cleanly."""
+
+    def stop(number, frame):
+        raise BuildInterrupted(number)
+
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+@contextlib.contextmanager
+def build_lock(folder: Path):
+    """One build at a time in a clone: a second one says so and waits (the lock goes with its holder)."""
+    with open(folder / "build.lock", "a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "another process"
+            print(f"build: another build is running in this clone ({holder}); waiting for it to finish.", flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"pid {os.getpid()}")
+        lock.flush()
+        yield
 
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -112,16 +218,51 @@ def build_problems(log: str, root: Path) -> list[str]:
     return list(dict.fromkeys(problems))
 
 
+def staged_folder(output: Path) -> Path:
+    return output.with_name(output.name + ".new")
+
+
+def retired_folder(output: Path) -> Path:
+    return output.with_name(output.name + ".old")
+
+
 def publish(built: Path, output: Path) -> None:
-    """Swap the new site in with renames, so readers never see half a site."""
-    staged, retired = output.with_name(output.name + ".new"), output.with_name(output.name + ".old")
+    """Copy the new site beside the old one, then swap them in one step, so readers never see half a site."""
+    staged, retired = staged_folder(output), retired_folder(output)
     for leftover in (staged, retired):
         shutil.rmtree(leftover, ignore_errors=True)
     shutil.copytree(built, staged)
-    if output.exists():
+    if not output.exists():
+        staged.rename(output)
+    elif exchange(staged, output):
+        shutil.rmtree(staged)  # it now holds the old site
+    else:  # no atomic swap here: two renames, which restore_interrupted_publish completes if stopped between
         output.rename(retired)
-    staged.rename(output)
-    shutil.rmtree(retired, ignore_errors=True)
+        staged.rename(output)
+        shutil.rmtree(retired)
+
+
+def restore_interrupted_publish(output: Path) -> None:
+    """A publish stopped between its two renames left the old site in html.old and none in html."""
+    retired = retired_folder(output)
+    if not output.exists() and (retired / "index.html").exists():
+        retired.rename(output)
+    shutil.rmtree(staged_folder(output), ignore_errors=True)
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two folders atomically (Linux renameat2 with RENAME_EXCHANGE); False where unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(error, os.strerror(error), str(first))
 
 
 # Debian's Chromium, run as root in a container: no sandbox, no GPU, no calls home.

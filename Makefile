@@ -48,6 +48,7 @@ clean:
 linkcheck: env vendor
 	$(VENV)/bin/jupyter-book build . --builder linkcheck --path-output _build/linkcheck --config <(printf 'execute:\n  execute_notebooks: "off"\n')
 
-# Cold build, no-change rebuild and one-row edit, with a staleness verdict.
+# Cold build, no-change rebuild and one-row edit, with a staleness verdict; citation plugin lookups.
 bench: env vendor
 	$(PY) bench/build_speed.py
+	$(PY) bench/plugin_lookups.py

@@ -21,6 +21,7 @@ PAYLOADS = [
     "[a link](javascript:window.__injected='link') <javascript:alert(1)>",
 ]
 HOSTILE = " ".join(PAYLOADS)
+HTML_ONLY = " ".join(p for p in PAYLOADS if "{raw}" not in p)  # the check refuses {raw} in a chapter
 # Fits the shortest free-text columns (forest plot titles, 100 characters).
 SHORT = "<img src=x onerror=__injected=1>"
 # Free-text columns; ids, keys, enums, numbers and dates are constrained by the schema instead.
@@ -65,6 +66,15 @@ def poison(project):
         for field in resource["schema"]["fields"]:
             field["description"] = f"{field.get('description', '')} {HOSTILE}"
     descriptor_path.write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
+    # a chapter's code may glue Markdown that holds HTML: the book shows it as text
+    chapter = project / "book" / "organ-preservation.md"
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8")
+        + "\n```{code-cell} ipython3\n:tags: [remove-cell]\n"
+        + f"mr.glue_markdown('injected-glue', {HTML_ONLY!r})\n```\n\n"
+        + "```{glue:md} injected-glue\n:format: myst\n```\n",
+        encoding="utf-8",
+    )
     bib = project / "refs.bib"
     bib.write_text(
         bib.read_text(encoding="utf-8").replace(

@@ -17,7 +17,7 @@ import frictionless
 from mrcreview.bibliography import check_bibliography
 from mrcreview.citation_file import check_citation_file
 from mrcreview.problems import Problem
-from mrcreview.reads import hidden_reads, narrow_reads
+from mrcreview.reads import CODE_CELL, hidden_reads, narrow_reads
 from mrcreview.schema import DESCRIPTOR, resource
 from mrcreview.untrusted import DECIMAL, INTEGER, MAX_TEXT, text_problem
 
@@ -365,6 +365,28 @@ def chapter_code_problems(root: Path) -> list[Problem]:
     return problems
 
 
+# MyST would pass HTML and {raw} content into the page as they are: chapters are written by
+# contributors too, so they place text with Markdown only (the build also disables MyST's HTML syntax).
+HTML_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s|/?>)|/[A-Za-z]|!--|\?)")
+RAW = re.compile(r"\{raw\}")
+
+
+def chapter_markup_problems(root: Path) -> list[Problem]:
+    problems = []
+    for chapter in sorted((root / "book").rglob("*.md")):
+        file = chapter.relative_to(root).as_posix()
+        source = chapter.read_text(encoding="utf-8")
+        prose = CODE_CELL.sub(lambda cell: "\n" * cell.group(0).count("\n"), source)
+        for number, (line, prose_line) in enumerate(zip(source.splitlines(), prose.splitlines(), strict=True), start=1):
+            if match := RAW.search(line):
+                expected = "no {raw} directive or role (it puts unescaped HTML into the page)"
+                problems.append(Problem(file, number, None, expected, line.strip()[:80], match.start() + 1))
+            elif match := HTML_TAG.search(prose_line):
+                expected = "Markdown, not HTML tags (the book shows HTML as text)"
+                problems.append(Problem(file, number, None, expected, prose_line.strip()[:80], match.start() + 1))
+    return problems
+
+
 def check_project(root: Path, today: date | None = None) -> list[Problem]:
     """Every problem in the project's inputs, sorted by file and line."""
     today = today or date.today()
@@ -395,6 +417,7 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
     problems += citation_problems(root, tables, keys)
     problems += narrow_read_problems(root, set(paths))
     problems += chapter_code_problems(root)
+    problems += chapter_markup_problems(root)
     return sorted(set(problems), key=_order)
 
 

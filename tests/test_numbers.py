@@ -22,8 +22,8 @@ def row(value_text, unit, **extra):
     "value_text, unit, printed",
     [
         # (as stored in outcomes.csv, unit, as the source printed it)
-        ("0.875", "proportion", "87.5%"),  # Picardi: pain reduced or resolved in 87.5%
-        ("1.0", "proportion", "100%"),  # Picardi: bleeding stopped in 100%
+        ("0.875", "proportion", "87.5%"),  # Picardi: pain reduced or stopped in 87.5%
+        ("1.0", "proportion", "100%"),  # Picardi: bleeding reduced or stopped in 100%
         ("0.240", "proportion", "24.0%"),  # Custers: major LARS 24.0% at 12 months
         ("0.035", "proportion", "3.5%"),  # Ptok: distant metastases 3.5% in pT2
         ("1194", "count", "1,194"),  # PROSPECT: 1,194 eligible

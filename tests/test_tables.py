@@ -1,7 +1,7 @@
 """Tables are generated from data, cite their sources, and never let data inject markup."""
 
 import mrcreview
-from helpers import MINIMAL
+from helpers import MINIMAL, ROOT
 from mrcreview.markdown import md_escape
 
 HOSTILE = [
@@ -44,3 +44,16 @@ def test_numbers_table_lists_value_and_fraction():
     table = mrcreview.table_numbers(outcomes[outcomes["outcome_id"] == "alpha-response"])
     assert "{ref}`25% <ev-alpha-response>`" in table  # the value links to its register entry
     assert r"10\/40" in table  # escaped, rendered as 10/40
+
+
+def test_references_to_identify_list_every_reference_not_fully_identified_with_its_probable_work():
+    references = mrcreview.load_review_references(ROOT)
+    table = mrcreview.table_references_to_identify(references)
+    listed = {int(line.split("|")[1]) for line in table.splitlines()[2:]}
+    assert listed == set(references.loc[references["status"] != "identified", "review_ref"])
+    # a partly identified reference shows the work it probably is, still on this page until confirmed
+    partly = references[(references["status"] == "partly identified") & references["citation_key"].notna()]
+    assert not partly.empty
+    for row in partly.itertuples():
+        line = next(line for line in table.splitlines() if line.startswith(f"| {row.review_ref} |"))
+        assert f"{{cite:p}}`{row.citation_key}`" in line

@@ -69,6 +69,11 @@ def check_entry(entry: Entry, file: str) -> list[Problem]:
     for name in ("author", "title", "year"):
         if not _value(entry, name):
             problem(name, f"a non-empty {name} for @{entry.entry_type}{{{entry.key}}}", "none")
+    names = [name.strip() for name in re.split(r"\s+and\s+", _value(entry, "author"))]
+    if "others" in names[:-1]:
+        problem(
+            "author", "'and others' only at the end of the list (BibTeX drops every name after it)", "a name after it"
+        )
     year = _value(entry, "year")
     if year and not YEAR.fullmatch(year):
         problem("year", "a four-digit year", repr(year))

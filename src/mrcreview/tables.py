@@ -100,8 +100,16 @@ def evidence_summary(studies: pd.DataFrame, outcomes: pd.DataFrame) -> str:
 def table_references_to_identify(references: pd.DataFrame) -> str:
     """Each reference of the source review whose work is not yet in refs.bib, with what it supports."""
     open_refs = references[references["status"] != "identified"].sort_values("review_ref")
-    rows = [[str(int(r.review_ref)), md_escape(r.status), md_escape(r.supports)] for r in open_refs.itertuples()]
-    return markdown_table(["Reference", "Status", "What the source review cites it for"], rows)
+    rows = [
+        [
+            str(int(r.review_ref)),
+            md_escape(r.status),
+            md_escape(r.supports),
+            cite(r.citation_key) if pd.notna(r.citation_key) else "",
+        ]
+        for r in open_refs.itertuples()
+    ]
+    return markdown_table(["Reference", "Status", "What the source review cites it for", "Probable work"], rows)
 
 
 def table_data_dictionary(descriptor: dict, resource_name: str) -> str:

@@ -210,6 +210,15 @@ def test_every_glued_number_links_to_its_register_entry_with_the_same_value(buil
     assert register.count("used in:") + register.count("not yet used in a chapter") == rows
 
 
+def test_every_data_row_is_shown_somewhere_besides_the_register(built_project):
+    # a number carried in data/ but placed in no sentence, table or figure is evidence the reader never sees
+    shown = set()
+    for page in (built_project / "_build" / "html").rglob("*.html"):
+        if page.name != "evidence-register.html":
+            shown |= set(re.findall(r'evidence-register\.html#ev-([\w-]+)"', page.read_text(encoding="utf-8")))
+    assert set(mrcreview.load_outcomes(built_project)["outcome_id"]) - shown == set()
+
+
 def test_every_page_shows_version_and_evidence_date(built_project):
     import tomllib
 

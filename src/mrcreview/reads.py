@@ -134,3 +134,49 @@ def hidden_reads(source: str) -> list[tuple[int, int, str, str]]:
                 if not (isinstance(call, ast.Call) and call.func is called):
                     report(node, DIRECT_CALL, call or called)
     return sorted(found)
+
+
+GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`:]+)(?::\w+)?`")
+GLUE_DIRECTIVE = re.compile(r"^(?:`{3,}|:{3,})\{glue(?::\w+)?\}[ \t]+(\S+)", re.M)
+
+
+def glue_placements(source: str) -> list[tuple[int, int, str]]:
+    """(line, column, key) of every glued output a chapter's text places."""
+    found = []
+    for pattern in (GLUE_ROLE, GLUE_DIRECTIVE):
+        for match in pattern.finditer(source):
+            line = source.count("\n", 0, match.start(1)) + 1
+            column = match.start(1) - source.rfind("\n", 0, match.start(1))
+            found.append((line, column, match.group(1)))
+    return sorted(found)
+
+
+def glue_keys_defined(source: str, outcome_ids: set[str], plot_ids: set[str]) -> tuple[set[str], list[re.Pattern]]:
+    """The keys a chapter's code glues: literal keys of mr.glue_*(...) calls, patterns for keys built
+    with f-strings, and the keys the helpers derive (a figure's table, every number, every forest plot)."""
+    keys, patterns = set(), []
+    for _, code in code_cells(source):
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            continue  # reported by hidden_reads
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            name = node.func.attr
+            if not name.startswith("glue_"):
+                continue
+            if name == "glue_numbers":
+                keys |= outcome_ids
+            elif name == "glue_evidence_summary":
+                keys.add("evidence-summary")
+            elif name == "glue_forest":
+                keys |= {f"{kind}-forest-{plot}" for kind in ("fig", "tbl", "pool") for plot in plot_ids}
+            elif node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                keys.add(node.args[0].value)
+                if name == "glue_figure":
+                    keys.add(node.args[0].value.replace("fig-", "tbl-", 1))
+            elif node.args and isinstance(node.args[0], ast.JoinedStr):
+                parts = [re.escape(v.value) if isinstance(v, ast.Constant) else ".+" for v in node.args[0].values]
+                patterns.append(re.compile("".join(parts)))
+    return keys, patterns

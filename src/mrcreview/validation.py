@@ -6,6 +6,7 @@ the raw file format, rules across columns and tables, and citations.
 """
 
 import csv
+import difflib
 import io
 import json
 import re
@@ -17,7 +18,7 @@ import frictionless
 from mrcreview.bibliography import check_bibliography
 from mrcreview.citation_file import check_citation_file
 from mrcreview.problems import Problem
-from mrcreview.reads import CODE_CELL, hidden_reads, narrow_reads
+from mrcreview.reads import CODE_CELL, glue_keys_defined, glue_placements, hidden_reads, narrow_reads
 from mrcreview.schema import DESCRIPTOR, resource
 from mrcreview.untrusted import DECIMAL, INTEGER, MAX_TEXT, text_problem
 
@@ -387,6 +388,24 @@ def chapter_markup_problems(root: Path) -> list[Problem]:
     return problems
 
 
+def glue_key_problems(root: Path, outcome_ids: set[str], plot_ids: set[str]) -> list[Problem]:
+    """Every number or output a chapter places must be one its code glues: a typo is caught here,
+    with the closest key, instead of 15 s into the build."""
+    problems = []
+    for chapter in sorted((root / "book").rglob("*.md")):
+        file = chapter.relative_to(root).as_posix()
+        source = chapter.read_text(encoding="utf-8")
+        keys, patterns = glue_keys_defined(source, outcome_ids, plot_ids)
+        for line, column, key in glue_placements(source):
+            if key in keys or any(p.fullmatch(key) for p in patterns):
+                continue
+            close = difflib.get_close_matches(key, sorted(keys | outcome_ids), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            expected = f"an outcome_id of data/outcomes.csv or a key glued by this chapter's code{hint}"
+            problems.append(Problem(file, line, "glue", expected, repr(key), column))
+    return problems
+
+
 def check_project(root: Path, today: date | None = None) -> list[Problem]:
     """Every problem in the project's inputs, sorted by file and line."""
     today = today or date.today()
@@ -418,6 +437,10 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
     problems += narrow_read_problems(root, set(paths))
     problems += chapter_code_problems(root)
     problems += chapter_markup_problems(root)
+    if "outcomes" in paths and "forest_plots" in paths:
+        outcome_ids = {row["outcome_id"] for _, row in tables[paths["outcomes"]]}
+        plot_ids = {row["plot_id"] for _, row in tables[paths["forest_plots"]]}
+        problems += glue_key_problems(root, outcome_ids, plot_ids)
     return sorted(set(problems), key=_order)
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import MINIMAL, copy_project, run_module
+from helpers import CHROMIUM, CHROMIUM_ARGS, MINIMAL, copy_project, run_module
 
 
 @pytest.fixture
@@ -22,3 +22,14 @@ def built_project(tmp_path_factory) -> Path:
     result = run_module("build", cwd=project)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return project
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless and offline, driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

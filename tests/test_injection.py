@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from helpers import CHROMIUM, CHROMIUM_ARGS, Site, copy_project, offline_page, run_module
+from helpers import Site, copy_project, offline_page, run_module
 
 PAYLOADS = [
     "<script>window.__injected = 'script'</script>",
@@ -126,16 +126,6 @@ CLICK_EVERY_LINK = """() => {
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
 def served(poisoned_site):
     site = Site(poisoned_site)
     yield site.url
@@ -147,10 +137,10 @@ def assert_nothing_injected(page, where):
     assert page.locator("[id^=injected-]").count() == 0, where
 
 
-def test_no_injected_script_runs_and_every_link_is_safe(poisoned_site, served, chromium):
+def test_no_injected_script_runs_and_every_link_is_safe(poisoned_site, served, browser):
     for path in sorted(poisoned_site.rglob("*.html")):
         where = path.relative_to(poisoned_site).as_posix()
-        page = offline_page(chromium, served)
+        page = offline_page(browser, served)
         page.goto(f"{served}/{where}")
         page.wait_for_load_state("load")
         page.wait_for_timeout(300)
@@ -161,13 +151,13 @@ def test_no_injected_script_runs_and_every_link_is_safe(poisoned_site, served, c
         page.close()
 
 
-def test_search_results_for_injected_titles_show_them_as_text(poisoned_site, served, chromium):
+def test_search_results_for_injected_titles_show_them_as_text(poisoned_site, served, browser):
     project = poisoned_site.parents[1]
     plots = list(csv.DictReader(io.StringIO((project / "data" / "forest_plots.csv").read_text(encoding="utf-8"))))
     for plot in plots:
         # Sphinx matches a title when the query is at least half of it: ask for the table caption without the payload.
         query = f"Numbers in the forest plot: {plot['title'].replace(SHORT, '').strip()}"
-        page = offline_page(chromium, served)
+        page = offline_page(browser, served)
         page.goto(f"{served}/search.html?q={quote(query)}")
         page.wait_for_selector("#search-results li", timeout=10_000)
         page.wait_for_timeout(500)  # summaries arrive after the list

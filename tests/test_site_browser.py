@@ -6,7 +6,7 @@ from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 
-from helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, Site, offline_page
+from helpers import ROOT, Site, offline_page
 
 AXE = ROOT / "vendor" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -16,16 +16,6 @@ def site(built_project):
     served = Site(built_project / "_build" / "html")
     yield built_project / "_build" / "html", served.url
     served.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def pages(html_root: Path) -> list[Path]:

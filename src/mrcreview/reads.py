@@ -18,7 +18,7 @@ FILES_READ_BY = {
     "load_forest_plots": ("data/forest_plots.csv", "data/forest_plot_rows.csv"),
     "evidence_as_of": ("data/studies.csv",),
     "read_descriptor": (),
-    "numbers_used": ("book/*.md",),
+    "numbers_used": ("book/*.md", "data/outcomes.csv", "data/forest_plot_rows.csv"),
     "whats_new_markdown": ("data/*.csv", "refs.bib", "book/*.md"),
     "how_to_cite_markdown": ("CITATION.cff",),
 }

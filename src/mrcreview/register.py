@@ -1,5 +1,6 @@
 """The evidence register: one entry per reported number, the target of every number in the book."""
 
+import csv
 import re
 from pathlib import Path
 
@@ -26,9 +27,20 @@ def numbers_in(chapter: Path) -> list[str]:
 
 
 def numbers_used(root: Path) -> dict[str, list[str]]:
-    """Which outcome rows each chapter places in its prose, from the chapters' sources."""
-    chapters = sorted((root / "book").glob("*.md"))
-    return {chapter.stem: keys for chapter in chapters if (keys := numbers_in(chapter))}
+    """Which outcome rows each chapter shows: placed in its prose, named in its code for a table or
+    figure, or drawn in a forest plot (glue_forest). Prose placements come first, in order of use."""
+    with open(root / "data" / "outcomes.csv", encoding="utf-8", newline="") as f:
+        ids = {row["outcome_id"] for row in csv.DictReader(f)}
+    with open(root / "data" / "forest_plot_rows.csv", encoding="utf-8", newline="") as f:
+        plotted = [row["outcome_id"] for row in csv.DictReader(f)]
+    used = {}
+    for chapter in sorted((root / "book").glob("*.md")):
+        source = chapter.read_text(encoding="utf-8")
+        named = [word for word in re.findall(r"[\w-]+", source) if word in ids]
+        keys = list(dict.fromkeys(numbers_in(chapter) + named + (plotted if "glue_forest(" in source else [])))
+        if keys:
+            used[chapter.stem] = keys
+    return used
 
 
 def register_markdown(outcomes: pd.DataFrame, used: dict[str, list[str]]) -> str:
@@ -53,7 +65,9 @@ def register_markdown(outcomes: pd.DataFrame, used: dict[str, list[str]]) -> str
         if pd.notna(row["review_ref"]):
             source += f"; through reference {int(row['review_ref'])} of the source review"
         chapters = chapters_of.get(row["outcome_id"])
-        use = ("used in: " + ", ".join(f"{{doc}}`{c}`" for c in chapters)) if chapters else "not yet used in a chapter"
+        use = (
+            ("shown in: " + ", ".join(f"{{doc}}`{c}`" for c in chapters)) if chapters else "not yet shown in a chapter"
+        )
         entries.append(
             f"({anchor(row['outcome_id'])})=\n`{row['outcome_id']}`\n: {' · '.join(facts)}\n: {source}\n: {use}\n"
         )

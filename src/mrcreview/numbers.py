@@ -21,7 +21,7 @@ def format_value(row: pd.Series) -> str:
         shown = _percent(text)
     elif unit == "count":
         shown = f"{int(Decimal(text)):,}"
-    elif unit in ("months", "years"):
+    elif unit in ("months", "years", "cm"):
         shown = f"{text} {unit}"
     else:
         shown = f"{RATIO_LABELS[unit]} {text}"

@@ -62,3 +62,26 @@ def test_a_link_with_another_scheme_than_https_is_neutralised_and_fails_the_buil
     assert [node["refuri"] for node in doctree.findall(nodes.reference)] == ["#", "#", "#", *targets[3:]]
     # a warning, which the build (sphinx -W) turns into a failure
     assert sum("only https:// links" in record.getMessage() for record in caplog.records) == 3
+
+
+def test_a_raw_directive_is_refused_with_a_warning_and_no_html():
+    from docutils.core import publish_doctree
+    from docutils.parsers.rst import directives
+
+    from mrcreview.sphinx_ext import RawRefused
+
+    original = directives._directives.get("raw")
+    directives.register_directive("raw", RawRefused)
+    try:
+        doctree = publish_doctree(
+            ".. raw:: html\n\n   <script>alert(1)</script>\n", settings_overrides={"report_level": 5}
+        )
+    finally:
+        directives._directives.pop("raw", None)
+        if original is not None:
+            directives._directives["raw"] = original
+    from docutils import nodes
+
+    assert not list(doctree.findall(nodes.raw))
+    warnings = [node.astext() for node in doctree.findall(nodes.system_message)]
+    assert any("no unescaped HTML" in text for text in warnings)

@@ -21,6 +21,7 @@ import shutil
 from pathlib import Path
 
 from docutils import nodes
+from docutils.parsers.rst import Directive, directives
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
@@ -200,6 +201,20 @@ def refuse_unsafe_links(app: Sphinx, doctree, docname: str) -> None:
             node["refuri"] = "#"
 
 
+class RawRefused(Directive):
+    """The raw directive would put a chapter's text into the page unescaped (or fetch it from a URL):
+    the book refuses it, whatever produced the Markdown, and the warning fails the build (-W)."""
+
+    has_content = True
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec = {"file": directives.unchanged, "url": directives.unchanged, "encoding": directives.unchanged}
+
+    def run(self):
+        message = "a raw directive: the book takes no unescaped HTML; write Markdown instead"
+        return [self.state.document.reporter.warning(message, line=self.lineno)]
+
+
 STATIC = Path(__file__).parent / "static"
 
 
@@ -219,5 +234,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", stamp_rows_read)
     app.connect("builder-inited", escape_search_titles)
     app.connect("doctree-resolved", refuse_unsafe_links)
+    app.add_directive("raw", RawRefused, override=True)
     app.connect("build-finished", copy_vega)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -7,12 +7,16 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: book test check env vendor browser clean linkcheck bench pdf
+.PHONY: book test test-fast check env vendor browser clean linkcheck bench pdf
 book: env vendor
 	$(PY) -m mrcreview build
 
 test: env vendor browser
 	$(PY) -m pytest
+
+# The loop while editing: every test that builds no site and executes no chapter.
+test-fast: env
+	$(PY) -m pytest tests -m "not build"
 
 check: env
 	$(PY) -m mrcreview check

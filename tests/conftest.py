@@ -1,18 +1,22 @@
 """Fixtures shared by the tests."""
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from helpers import CHROMIUM, CHROMIUM_ARGS, MINIMAL, copy_project, run_module
+from helpers import CHROMIUM, CHROMIUM_ARGS, copy_project, make_minimal, run_module
 
 
 @pytest.fixture
 def minimal_project(tmp_path: Path) -> Path:
-    target = tmp_path / "project"
-    shutil.copytree(MINIMAL, target)
-    return target
+    """A private copy of the minimal project, free to change."""
+    return make_minimal(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def minimal(tmp_path_factory) -> Path:
+    """The minimal project, shared by tests that only read it."""
+    return make_minimal(tmp_path_factory.mktemp("minimal") / "project")
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 import functools
 import http.server
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from mrcreview.site import CHROMIUM, CHROMIUM_ARGS, copy_sources
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "MINIMAL", "ROOT", "Site", "copy_project", "offline_page", "run_module"]
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "ROOT", "Site", "copy_project", "make_minimal", "offline_page", "run_module"]
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
@@ -18,6 +19,14 @@ MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
 
 def copy_project(target: Path) -> Path:
     return copy_sources(ROOT, target)
+
+
+def make_minimal(target: Path) -> Path:
+    """The minimal valid project, with the real data schema copied in, so the broken inputs and
+    unit tests exercise the rules the project really enforces."""
+    shutil.copytree(MINIMAL, target)
+    shutil.copy(ROOT / "data" / "datapackage.json", target / "data" / "datapackage.json")
+    return target
 
 
 def run_module(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from helpers import MINIMAL, ROOT
+from helpers import ROOT, make_minimal
 from mrcreview.changes import whats_new_markdown
 
 
@@ -15,7 +15,7 @@ def git(project, *args):
 
 @pytest.fixture
 def released_project(tmp_path):
-    project = shutil.copytree(MINIMAL, tmp_path / "project")
+    project = make_minimal(tmp_path / "project")
     shutil.copy(ROOT / "CITATION.cff", project / "CITATION.cff")
     git(project, "init", "-q")
     git(project, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
@@ -25,7 +25,7 @@ def released_project(tmp_path):
 
 
 def test_first_release_has_no_baseline(tmp_path):
-    project = shutil.copytree(MINIMAL, tmp_path / "project")
+    project = make_minimal(tmp_path / "project")
     shutil.copy(ROOT / "CITATION.cff", project / "CITATION.cff")
     assert "is the first release" in whats_new_markdown(project)
 

@@ -11,6 +11,8 @@ import pytest
 
 from helpers import Site, copy_project, offline_page, run_module
 
+pytestmark = pytest.mark.build  # builds a site
+
 PAYLOADS = [
     "<script>window.__injected = 'script'</script>",
     "<img src=x onerror=\"window.__injected = 'img'\">",

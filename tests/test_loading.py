@@ -1,17 +1,16 @@
 """Loading the curated data: types, order, joins, and the evidence date."""
 
-import shutil
 from datetime import date
 
 import pandas as pd
 
 import mrcreview
-from helpers import MINIMAL, ROOT
+from helpers import ROOT, make_minimal
 from mrcreview.loading import rows_read
 
 
-def test_outcomes_are_typed_sorted_and_joined_to_studies():
-    outcomes = mrcreview.load_outcomes(MINIMAL)
+def test_outcomes_are_typed_sorted_and_joined_to_studies(minimal):
+    outcomes = mrcreview.load_outcomes(minimal)
     assert list(outcomes["outcome_id"]) == ["alpha-hr", "alpha-response", "beta-survival"]
     assert outcomes["value"].dtype == "float64"
     assert outcomes["numerator"].dtype == "Int64"
@@ -21,14 +20,14 @@ def test_outcomes_are_typed_sorted_and_joined_to_studies():
     assert pd.isna(outcomes.set_index("outcome_id").loc["alpha-hr", "numerator"])
 
 
-def test_values_are_also_kept_as_typed():
-    outcomes = mrcreview.load_outcomes(MINIMAL).set_index("outcome_id")
+def test_values_are_also_kept_as_typed(minimal):
+    outcomes = mrcreview.load_outcomes(minimal).set_index("outcome_id")
     assert outcomes.loc["alpha-hr", "value_text"] == "0.80"
     assert outcomes.loc["alpha-hr", "ci_lower_text"] == "0.60"
 
 
-def test_evidence_as_of_is_latest_check_date():
-    assert mrcreview.evidence_as_of(MINIMAL) == date(2026, 2, 1)
+def test_evidence_as_of_is_latest_check_date(minimal):
+    assert mrcreview.evidence_as_of(minimal) == date(2026, 2, 1)
 
 
 def test_every_outcome_of_the_real_data_belongs_to_a_study():
@@ -44,7 +43,7 @@ def test_real_data_passes_the_check():
 
 def project_with_chapter(tmp_path, text: str):
     """The minimal project with one chapter, book/x.md, whose source is text."""
-    shutil.copytree(MINIMAL, tmp_path / "p")
+    make_minimal(tmp_path / "p")
     (tmp_path / "p" / "book" / "x.md").write_text(text, encoding="utf-8")
     return tmp_path / "p"
 
@@ -64,13 +63,13 @@ def test_an_id_inside_a_longer_word_is_not_named(tmp_path):
     assert list(mrcreview.load_studies(root, chapter="x")["study_id"]) == ["beta"]
 
 
-def test_plotted_outcomes_are_those_in_a_forest_plot():
-    assert list(mrcreview.load_outcomes(MINIMAL, plotted=True)["outcome_id"]) == ["alpha-response"]
+def test_plotted_outcomes_are_those_in_a_forest_plot(minimal):
+    assert list(mrcreview.load_outcomes(minimal, plotted=True)["outcome_id"]) == ["alpha-response"]
 
 
-def test_count_rows_counts_a_data_file():
-    assert mrcreview.count_rows("outcomes", MINIMAL) == 3
-    assert mrcreview.count_rows("studies", MINIMAL) == 2
+def test_count_rows_counts_a_data_file(minimal):
+    assert mrcreview.count_rows("outcomes", minimal) == 3
+    assert mrcreview.count_rows("studies", minimal) == 2
 
 
 def edit_row(root, path: str, key: str, old: str, new: str) -> None:

@@ -3,7 +3,7 @@
 import re
 
 import mrcreview
-from helpers import MINIMAL, ROOT
+from helpers import ROOT
 from mrcreview.register import numbers_used, register_markdown
 
 
@@ -33,8 +33,8 @@ def test_no_number_is_typed_with_glue_text_instead_of_a_register_link():
             assert key not in ids, (chapter.name, key)
 
 
-def test_register_has_an_anchor_per_row_and_marks_unused_rows():
-    outcomes = mrcreview.load_outcomes(MINIMAL)
+def test_register_has_an_anchor_per_row_and_marks_unused_rows(minimal):
+    outcomes = mrcreview.load_outcomes(minimal)
     text = register_markdown(outcomes, {"chapter": ["alpha-response"]})
     assert text.count("(ev-") == len(outcomes)
     entry = text[text.index("(ev-alpha-response)=") :]

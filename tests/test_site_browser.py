@@ -8,6 +8,8 @@ import pytest
 
 from helpers import ROOT, Site, offline_page
 
+pytestmark = pytest.mark.build  # builds a site
+
 AXE = ROOT / "vendor" / "node_modules" / "axe-core" / "axe.min.js"
 
 

@@ -5,8 +5,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from statsmodels.stats.proportion import proportion_confint
 
+import mrcreview
+from helpers import ROOT
 from mrcreview.markdown import md_escape
 from mrcreview.synthesis import pool_logit, wilson_interval, with_intervals
 
@@ -17,11 +18,14 @@ def test_wilson_interval_matches_newcombes_worked_example():
     assert (round(low, 4), round(high, 4)) == (0.2553, 0.3662)
 
 
-def test_exact_interval_reproduces_the_published_dostarlimab_interval():
-    # Cercek et al. 2022 report 12/12 complete responses, 95% CI 74-100 (an exact interval);
-    # the book shows it as stated, and it is indeed the Clopper-Pearson interval.
-    low, high = proportion_confint(12, 12, alpha=0.05, method="beta")
-    assert (round(low * 100), round(high * 100)) == (74, 100)
+def test_a_stated_interval_is_shown_as_stated_not_recomputed():
+    # Cercek et al. 2022 report 12/12 complete responses with an exact 95% CI of 74-100%; the Wilson
+    # interval of 12/12 would be 75.8-100%, so a recomputed interval would misquote the paper.
+    cercek = mrcreview.load_outcomes(ROOT).set_index("outcome_id").loc[["cercek-ccr"]].reset_index()
+    shown = with_intervals(cercek).iloc[0]
+    assert shown["interval_source"] == "stated"
+    assert (shown["low"], shown["high"]) == (0.74, 1.0)
+    assert round(wilson_interval(12, 12)[0], 3) == 0.758
 
 
 def rows(**columns):

@@ -1,7 +1,7 @@
 """Tables are generated from data, cite their sources, and never let data inject markup."""
 
 import mrcreview
-from helpers import MINIMAL, ROOT
+from helpers import ROOT
 from mrcreview.markdown import md_escape
 
 HOSTILE = [
@@ -14,8 +14,8 @@ HOSTILE = [
 ]
 
 
-def test_table_1_has_one_row_per_pathway_with_its_citation():
-    pathways = mrcreview.load_clinical_pathways(MINIMAL)
+def test_table_1_has_one_row_per_pathway_with_its_citation(minimal):
+    pathways = mrcreview.load_clinical_pathways(minimal)
     table = mrcreview.table_clinical_pathways(pathways).splitlines()
     assert len(table) == 2 + len(pathways)
     assert table[2].endswith("{cite:p}`smith2020alpha` |")
@@ -31,16 +31,16 @@ def test_hostile_text_is_escaped():
         assert "\n" not in escaped
 
 
-def test_hostile_cells_cannot_add_columns_or_roles():
-    pathways = mrcreview.load_clinical_pathways(MINIMAL).copy()
+def test_hostile_cells_cannot_add_columns_or_roles(minimal):
+    pathways = mrcreview.load_clinical_pathways(minimal).copy()
     pathways.loc[0, "strategy"] = HOSTILE[0] + HOSTILE[2] + HOSTILE[5]
     row = mrcreview.table_clinical_pathways(pathways).splitlines()[2]
     assert row.count("{cite:p}`") == 1  # only the generated citation
     assert row.count(" | ") == 5  # six cells, as the header says
 
 
-def test_numbers_table_lists_value_and_fraction():
-    outcomes = mrcreview.load_outcomes(MINIMAL)
+def test_numbers_table_lists_value_and_fraction(minimal):
+    outcomes = mrcreview.load_outcomes(minimal)
     table = mrcreview.table_numbers(outcomes[outcomes["outcome_id"] == "alpha-response"])
     assert "{ref}`25% <ev-alpha-response>`" in table  # the value links to its register entry
     assert r"10\/40" in table  # escaped, rendered as 10/40

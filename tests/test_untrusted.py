@@ -70,3 +70,24 @@ def test_how_to_cite_escapes_every_value_from_citation_cff(minimal_project):
     assert "{raw}" not in prose.replace("\\{raw\\}", "") and "<script>" not in prose
     html = render(block)
     assert html.count("<pre>") == 1 and "<script>" not in html
+
+
+def test_a_github_annotation_cannot_be_ended_or_forged_by_a_value():
+    hostile = "x%0A\n::warning file=evil::forged\r\n::set-output name=a::b"
+    problem = Problem("data/outcomes.csv", 7, "outcome", "text", hostile, 3)
+    line = problem.github_annotation()
+    assert "\n" not in line and "\r" not in line
+    assert line.startswith("::error file=data/outcomes.csv,line=7,col=3::data/outcomes.csv, line 7, column 3")
+    # a workflow command starts a line: the value's "::" stay inside the message, after escaped line ends
+    message = line.split("::", 2)[2]
+    assert "%250A%0A::warning" in message and "%0D%0A::set-output" in message
+
+
+def test_the_check_annotates_problems_on_github(minimal_project):
+    from helpers import run_module
+
+    outcomes = minimal_project / "data" / "outcomes.csv"
+    outcomes.write_text(outcomes.read_text().replace(",0.25,10,40,", ",NaN,10,40,"))
+    result = run_module("check", cwd=minimal_project, env={"GITHUB_ACTIONS": "true"})
+    assert result.returncode == 1
+    assert "::error file=data/outcomes.csv,line=2::data/outcomes.csv, line 2, field 'value'" in result.stdout

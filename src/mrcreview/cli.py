@@ -1,6 +1,7 @@
 """Command line: `python -m mrcreview check` and `python -m mrcreview build`."""
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -12,6 +13,8 @@ def run_check(root: Path) -> int:
     problems = check_project(root)
     for problem in problems:
         print(problem, file=sys.stderr)
+        if os.environ.get("GITHUB_ACTIONS") == "true":  # an annotation on the pull request's changed line
+            print(problem.github_annotation())
     if problems:
         print(f"check: {len(problems)} problem(s); nothing was built.", file=sys.stderr)
         return 1

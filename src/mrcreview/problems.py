@@ -22,3 +22,19 @@ class Problem:
             where += f", field '{shown(self.field)}'"
         # A bad value may be a megabyte of someone's text: repeat only its start.
         return f"{where}: expected {self.expected}; found {shown(self.found)}"
+
+    def github_annotation(self) -> str:
+        """The problem as a GitHub Actions workflow command, shown on the file and line of a pull request.
+        Values are a stranger's text: escaped so that none can end the command or start another."""
+        where = f"file={_property(self.file)}"
+        where += f",line={self.line}" if self.line else ""
+        where += f",col={self.column}" if self.column else ""
+        return f"::error {where}::{_data(str(self))}"
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")

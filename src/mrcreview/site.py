@@ -288,9 +288,13 @@ def build_pdf(root: Path, output: Path | None = None) -> int:
     output = (output or root / "_build" / "book.pdf").resolve()
     work = root / "_build" / "pdf-work"
     command = [jupyter_book(), "build", str(root), "--builder", "singlehtml", "--path-output", str(work), "-W"]
-    if subprocess.run(command, cwd=root).returncode != 0:
-        print("pdf: the single-page build failed; no PDF was written.", file=sys.stderr)
-        return 1
+    (root / "_build").mkdir(parents=True, exist_ok=True)
+    with build_lock(root / "_build"):
+        # Always from scratch: an interrupted single-page build could otherwise print old numbers.
+        shutil.rmtree(work, ignore_errors=True)
+        if subprocess.run(command, cwd=root, preexec_fn=_die_with_parent).returncode != 0:
+            print("pdf: the single-page build failed; no PDF was written.", file=sys.stderr)
+            return 1
     page_file = work / "_build" / "singlehtml" / "book" / "index.html"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

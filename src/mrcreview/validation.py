@@ -240,7 +240,7 @@ def schema_problems(root: Path, descriptor: dict) -> list[Problem]:
 
 
 def _number(text: str) -> float | None:
-    # anything but a plain decimal is reported by number_problem
+    # anything but a plain decimal is reported by cell_problem
     return float(text) if DECIMAL.fullmatch(text) else None
 
 
@@ -378,7 +378,8 @@ def chapter_markup_problems(root: Path) -> list[Problem]:
         file = chapter.relative_to(root).as_posix()
         source = chapter.read_text(encoding="utf-8")
         prose = CODE_CELL.sub(lambda cell: "\n" * cell.group(0).count("\n"), source)
-        for number, (line, prose_line) in enumerate(zip(source.splitlines(), prose.splitlines(), strict=True), start=1):
+        # split on "\n" only: the prose keeps exactly the source's line feeds, whatever other breaks it holds
+        for number, (line, prose_line) in enumerate(zip(source.split("\n"), prose.split("\n"), strict=True), start=1):
             if match := RAW.search(line):
                 expected = "no {raw} directive or role (it puts unescaped HTML into the page)"
                 problems.append(Problem(file, number, None, expected, line.strip()[:80], match.start() + 1))

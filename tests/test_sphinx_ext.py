@@ -55,7 +55,7 @@ def test_a_link_with_another_scheme_than_https_is_neutralised_and_fails_the_buil
     from mrcreview.sphinx_ext import refuse_unsafe_links
 
     doctree = new_document("chapter", get_default_settings(Parser))
-    targets = ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "https://doi.org/10.1/x", "a.html#b"]
+    targets = ["javascript:alert(1)", "java\tscript:alert(1)", "data:text/html,x", "https://doi.org/10.1/x", "a.html#b"]
     for target in targets:
         doctree += nodes.reference("", "link", refuri=target)
     refuse_unsafe_links(None, doctree, "chapter")

@@ -193,7 +193,8 @@ def refuse_unsafe_links(app: Sphinx, doctree, docname: str) -> None:
     Markdown, a role) whose target has a scheme other than https fails the build."""
     for node in doctree.findall(nodes.reference):
         target = node.get("refuri", "")
-        scheme = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*):", target)
+        # browsers drop tabs, line feeds and other controls inside a URL: "java\tscript:" is javascript:
+        scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", re.sub(r"[\x00-\x20\x7f]", "", target))
         if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
             LOGGER.warning(
                 "a link to %r: only https:// links may appear in the book", target[:80], location=node, type="mrcreview"

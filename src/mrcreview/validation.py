@@ -323,16 +323,24 @@ def review_reference_problems(file: str, rows: list[tuple[int, dict]]) -> list[P
     ]
 
 
-def citation_problems(root: Path, tables: dict[str, list[tuple[int, dict]]], keys: set[str]) -> list[Problem]:
+def read_chapters(root: Path) -> dict[str, str]:
+    """Every chapter's source, by its path from the project root: read once for all the chapter rules."""
+    return {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in sorted((root / "book").rglob("*.md"))
+    }
+
+
+def citation_problems(
+    chapters: dict[str, str], tables: dict[str, list[tuple[int, dict]]], keys: set[str]
+) -> list[Problem]:
     problems = []
     for file, rows in tables.items():
         for line, row in rows:
             key = row.get("citation_key", "")
             if key and key not in keys:
                 problems.append(Problem(file, line, "citation_key", "a key defined in refs.bib", repr(key)))
-    for chapter in sorted((root / "book").rglob("*.md")):
-        file = chapter.relative_to(root).as_posix()
-        for number, text in enumerate(chapter.read_text(encoding="utf-8").splitlines(), start=1):
+    for file, source in chapters.items():
+        for number, text in enumerate(source.splitlines(), start=1):
             for match in CITE_ROLE.finditer(text):
                 for key in match.group(1).split(","):
                     if key.strip() not in keys:
@@ -340,12 +348,11 @@ def citation_problems(root: Path, tables: dict[str, list[tuple[int, dict]]], key
     return problems
 
 
-def narrow_read_problems(root: Path, resources: set[str]) -> list[Problem]:
+def narrow_read_problems(root: Path, chapters: dict[str, str], resources: set[str]) -> list[Problem]:
     """A chapter's narrow read must name an existing chapter or data file: the build stamps what it returns."""
     problems = []
-    for chapter in sorted((root / "book").rglob("*.md")):
-        file = chapter.relative_to(root).as_posix()
-        for number, text in enumerate(chapter.read_text(encoding="utf-8").splitlines(), start=1):
+    for file, source in chapters.items():
+        for number, text in enumerate(source.splitlines(), start=1):
             for function, _, args, kwargs in narrow_reads(text):
                 name = kwargs.get("chapter")
                 if name is not None and not (root / "book" / f"{name}.md").exists():
@@ -356,12 +363,11 @@ def narrow_read_problems(root: Path, resources: set[str]) -> list[Problem]:
     return problems
 
 
-def chapter_code_problems(root: Path) -> list[Problem]:
+def chapter_code_problems(chapters: dict[str, str]) -> list[Problem]:
     """Code that reaches data other than by a direct call the build can see (reads.hidden_reads)."""
     problems = []
-    for chapter in sorted((root / "book").rglob("*.md")):
-        file = chapter.relative_to(root).as_posix()
-        for line, column, expected, found in hidden_reads(chapter.read_text(encoding="utf-8")):
+    for file, source in chapters.items():
+        for line, column, expected, found in hidden_reads(source):
             problems.append(Problem(file, line, None, expected, found, column))
     return problems
 
@@ -372,11 +378,9 @@ HTML_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s|/?>)|/[A-Za-z]|!--|\?)")
 RAW = re.compile(r"\{raw\}")
 
 
-def chapter_markup_problems(root: Path) -> list[Problem]:
+def chapter_markup_problems(chapters: dict[str, str]) -> list[Problem]:
     problems = []
-    for chapter in sorted((root / "book").rglob("*.md")):
-        file = chapter.relative_to(root).as_posix()
-        source = chapter.read_text(encoding="utf-8")
+    for file, source in chapters.items():
         prose = CODE_CELL.sub(lambda cell: "\n" * cell.group(0).count("\n"), source)
         # split on "\n" only: the prose keeps exactly the source's line feeds, whatever other breaks it holds
         for number, (line, prose_line) in enumerate(zip(source.split("\n"), prose.split("\n"), strict=True), start=1):
@@ -389,13 +393,11 @@ def chapter_markup_problems(root: Path) -> list[Problem]:
     return problems
 
 
-def glue_key_problems(root: Path, outcome_ids: set[str], plot_ids: set[str]) -> list[Problem]:
+def glue_key_problems(chapters: dict[str, str], outcome_ids: set[str], plot_ids: set[str]) -> list[Problem]:
     """Every number or output a chapter places must be one its code glues: a typo is caught here,
     with the closest key, instead of 15 s into the build."""
     problems = []
-    for chapter in sorted((root / "book").rglob("*.md")):
-        file = chapter.relative_to(root).as_posix()
-        source = chapter.read_text(encoding="utf-8")
+    for file, source in chapters.items():
         keys, patterns = glue_keys_defined(source, outcome_ids, plot_ids)
         for line, column, key in glue_placements(source):
             if key in keys or any(p.fullmatch(key) for p in patterns):
@@ -434,14 +436,15 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
         problems += study_problems(paths["studies"], tables[paths["studies"]], today)
     if "review_references" in paths:
         problems += review_reference_problems(paths["review_references"], tables[paths["review_references"]])
-    problems += citation_problems(root, tables, keys)
-    problems += narrow_read_problems(root, set(paths))
-    problems += chapter_code_problems(root)
-    problems += chapter_markup_problems(root)
+    chapters = read_chapters(root)
+    problems += citation_problems(chapters, tables, keys)
+    problems += narrow_read_problems(root, chapters, set(paths))
+    problems += chapter_code_problems(chapters)
+    problems += chapter_markup_problems(chapters)
     if "outcomes" in paths and "forest_plots" in paths:
         outcome_ids = {row["outcome_id"] for _, row in tables[paths["outcomes"]]}
         plot_ids = {row["plot_id"] for _, row in tables[paths["forest_plots"]]}
-        problems += glue_key_problems(root, outcome_ids, plot_ids)
+        problems += glue_key_problems(chapters, outcome_ids, plot_ids)
     return sorted(set(problems), key=_order)
 
 

@@ -7,10 +7,9 @@ import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
 from mrcreview.problems import Problem
-from mrcreview.untrusted import link_problem, text_problem
+from mrcreview.untrusted import DOI, link_problem, text_problem
 
 ENTRY_TYPES = {"article", "book", "incollection", "inproceedings", "misc", "techreport"}
-DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>{}]+")
 PMID = re.compile(r"[1-9]\d{0,8}")
 YEAR = re.compile(r"(19|20)\d\d")
 KEY = re.compile(r"[a-z][a-z0-9]*")

@@ -8,12 +8,11 @@ from pathlib import Path
 import yaml
 
 from mrcreview.problems import Problem
-from mrcreview.untrusted import link_problem, text_problem
+from mrcreview.untrusted import DOI, link_problem, text_problem
 
 FILE = "CITATION.cff"
 REQUIRED = ("cff-version", "message", "title", "version", "date-released", "authors")
 VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
-DOI = re.compile(r"10\.[0-9]{4,9}/[^\s\"'<>{}\\`]+")
 LINK_KEYS = {"url", "repository", "repository-code", "repository-artifact", "license-url"}
 MAX_VALUE = 500
 

@@ -14,6 +14,7 @@ MAX_TEXT = 1000  # characters in any one value
 SHOWN = 80  # characters of a bad value that a message repeats
 
 LINK = re.compile(r"https://[^\s\"'<>{}\\`]+")
+DOI = re.compile(r"10\.[0-9]{4,9}/[^\s\"'<>{}\\`]+")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Numbers as a reader and every program read them: ASCII digits, an optional minus and decimal dot.

@@ -1,11 +1,11 @@
 """The evidence register: one entry per reported number, the target of every number in the book."""
 
-import csv
 import re
 from pathlib import Path
 
 import pandas as pd
 
+from mrcreview.loading import load_forest_plots, load_outcomes
 from mrcreview.markdown import cite, md_escape
 from mrcreview.numbers import format_value, fraction
 
@@ -29,10 +29,8 @@ def numbers_in(chapter: Path) -> list[str]:
 def numbers_used(root: Path) -> dict[str, list[str]]:
     """Which outcome rows each chapter shows: placed in its prose, named in its code for a table or
     figure, or drawn in a forest plot (glue_forest). Prose placements come first, in order of use."""
-    with open(root / "data" / "outcomes.csv", encoding="utf-8", newline="") as f:
-        ids = {row["outcome_id"] for row in csv.DictReader(f)}
-    with open(root / "data" / "forest_plot_rows.csv", encoding="utf-8", newline="") as f:
-        plotted = [row["outcome_id"] for row in csv.DictReader(f)]
+    ids = set(load_outcomes(root)["outcome_id"])
+    plotted = list(load_forest_plots(root)[1]["outcome_id"])
     used = {}
     for chapter in sorted((root / "book").glob("*.md")):
         source = chapter.read_text(encoding="utf-8")

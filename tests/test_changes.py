@@ -27,12 +27,12 @@ def released_project(tmp_path):
 def test_first_release_has_no_baseline(tmp_path):
     project = make_minimal(tmp_path / "project")
     shutil.copy(ROOT / "CITATION.cff", project / "CITATION.cff")
-    assert "is the first release" in whats_new_markdown(project)
+    assert "is the first release" in whats_new_markdown(root=project)
 
 
 def test_changes_since_release_are_listed(released_project):
     project = released_project
-    (project / "book" / "chapter.md").write_text("Response was {glue:md}`alpha-response:myst`.\n")
+    (project / "book" / "chapter.md").write_text("Response was {n}`alpha-response`.\n")
     outcomes = project / "data" / "outcomes.csv"
     text = outcomes.read_text().replace(",0.25,10,40,", ",0.30,12,40,")
     text += "beta-new,beta,all,relapse,,,0.5,,,proportion,,,,jones2021beta,table 3,\n"
@@ -45,7 +45,7 @@ def test_changes_since_release_are_listed(released_project):
         + "\n@misc{new2026ref,\n author={A}, title={B}, year={2026}, publisher={P}, url={https://example.org}\n}\n"
     )
 
-    page = whats_new_markdown(project)
+    page = whats_new_markdown(root=project)
     assert "since release v0\\.0\\.1" in page
     # 10/40 = 25% became 12/40 = 30%, in the chapter that places it
     assert "Changed: `alpha-response` response, 25\\% → 30\\%" in page

@@ -1,32 +1,11 @@
-"""The Sphinx extension: chapter dependencies on data, and vendored Vega versions matching Altair."""
+"""The Sphinx extension: vendored Vega versions matching Altair."""
 
 import json
 
 import altair as alt
 
 from helpers import ROOT
-from mrcreview.reads import files_read
 from mrcreview.sphinx_ext import VEGA_FILES, VENDOR, vendored_versions, version_mismatches
-
-
-def test_a_chapter_depends_on_the_files_its_loaders_read():
-    assert files_read("outcomes = mr.load_outcomes()") == {
-        "data/outcomes.csv",
-        "data/studies.csv",
-        "data/datapackage.json",
-    }
-    assert files_read("studies = mr.load_studies()") == {"data/studies.csv", "data/datapackage.json"}
-    assert files_read("# no code that reads data") == set()
-
-
-def test_a_chapter_that_reads_only_named_rows_depends_on_no_whole_data_file():
-    narrow = (
-        'studies = mr.load_studies(chapter="x")\noutcomes = mr.load_outcomes(chapter="x")\nmr.count_rows("outcomes")'
-    )
-    assert files_read(narrow) == {"data/datapackage.json"}
-    # a call the build cannot read as narrow counts as a whole-file read, the safe side
-    assert "data/outcomes.csv" in files_read(narrow + "\nname = 'x'\nmr.load_outcomes(chapter=name)")
-    assert "data/outcomes.csv" in files_read(narrow + "\nmr.load_outcomes()")
 
 
 def test_vendored_versions_are_those_altair_expects():

@@ -21,7 +21,7 @@ def test_wilson_interval_matches_newcombes_worked_example():
 def test_a_stated_interval_is_shown_as_stated_not_recomputed():
     # Cercek et al. 2022 report 12/12 complete responses with an exact 95% CI of 74-100%; the Wilson
     # interval of 12/12 would be 75.8-100%, so a recomputed interval would misquote the paper.
-    cercek = mrcreview.load_outcomes(ROOT).set_index("outcome_id").loc[["cercek-ccr"]].reset_index()
+    cercek = mrcreview.load_outcomes(root=ROOT).set_index("outcome_id").loc[["cercek-ccr"]].reset_index()
     shown = with_intervals(cercek).iloc[0]
     assert shown["interval_source"] == "stated"
     assert (shown["low"], shown["high"]) == (0.74, 1.0)

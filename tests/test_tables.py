@@ -15,7 +15,7 @@ HOSTILE = [
 
 
 def test_table_1_has_one_row_per_pathway_with_its_citation(minimal):
-    pathways = mrcreview.load_clinical_pathways(minimal)
+    pathways = mrcreview.load_clinical_pathways(root=minimal)
     table = mrcreview.table_clinical_pathways(pathways).splitlines()
     assert len(table) == 2 + len(pathways)
     assert table[2].endswith("{cite:p}`smith2020alpha` |")
@@ -32,7 +32,7 @@ def test_hostile_text_is_escaped():
 
 
 def test_hostile_cells_cannot_add_columns_or_roles(minimal):
-    pathways = mrcreview.load_clinical_pathways(minimal).copy()
+    pathways = mrcreview.load_clinical_pathways(root=minimal).copy()
     pathways.loc[0, "strategy"] = HOSTILE[0] + HOSTILE[2] + HOSTILE[5]
     row = mrcreview.table_clinical_pathways(pathways).splitlines()[2]
     assert row.count("{cite:p}`") == 1  # only the generated citation
@@ -40,14 +40,14 @@ def test_hostile_cells_cannot_add_columns_or_roles(minimal):
 
 
 def test_numbers_table_lists_value_and_fraction(minimal):
-    outcomes = mrcreview.load_outcomes(minimal)
+    outcomes = mrcreview.load_outcomes(root=minimal)
     table = mrcreview.table_numbers(outcomes[outcomes["outcome_id"] == "alpha-response"])
     assert "{ref}`25% <ev-alpha-response>`" in table  # the value links to its register entry
     assert r"10\/40" in table  # escaped, rendered as 10/40
 
 
 def test_references_to_identify_list_every_reference_not_fully_identified_with_its_probable_work():
-    references = mrcreview.load_review_references(ROOT)
+    references = mrcreview.load_review_references(root=ROOT)
     table = mrcreview.table_references_to_identify(references)
     listed = {int(line.split("|")[1]) for line in table.splitlines()[2:]}
     assert listed == set(references.loc[references["status"] != "identified", "review_ref"])

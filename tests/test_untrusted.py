@@ -65,7 +65,7 @@ def test_how_to_cite_escapes_every_value_from_citation_cff(minimal_project):
         .replace('"Test contributors"', '"```{raw} html\\n<script>alert(1)</script>\\n```"')
         .replace('"A minimal project for the tests"', '"Title {raw}`html <b>x</b>` ````"')
     )
-    text = how_to_cite_markdown(minimal_project)
+    text = how_to_cite_markdown(root=minimal_project)
     prose, block = text.split("\n\n", 1)
     assert "{raw}" not in prose.replace("\\{raw\\}", "") and "<script>" not in prose
     html = render(block)

@@ -1,6 +1,6 @@
 """Shared code of the living review: load, validate, cite, tabulate and chart the evidence.
 
-Chapters use `import mrcreview as mr` and call `mr.load_outcomes()`, `mr.glue_numbers()` and so on.
+Chapters use `import mrcreview as mr` and call `mr.load_outcomes(...)`, `mr.glue_figure(...)` and so on.
 Names are imported on first use, so the command line (`python -m mrcreview check`) stays fast
 and does not load the plotting and notebook libraries it does not need.
 """
@@ -13,13 +13,12 @@ _HOME = {
     "count_rows": "loading",
     "evidence_as_of": "loading",
     "evidence_summary": "tables",
+    "evidence_summary_markdown": "tables",
     "format_value": "numbers",
     "glue_chart": "chapter",
-    "glue_evidence_summary": "chapter",
     "glue_figure": "chapter",
     "glue_forest": "chapter",
     "glue_markdown": "chapter",
-    "glue_numbers": "chapter",
     "glue_table": "chapter",
     "glue_text": "chapter",
     "how_to_cite_markdown": "changes",
@@ -28,11 +27,11 @@ _HOME = {
     "load_outcomes": "loading",
     "load_review_references": "loading",
     "load_studies": "loading",
+    "number_text": "loading",
     "numbers_used": "register",
     "pool_logit": "synthesis",
     "read_descriptor": "schema",
     "register_markdown": "register",
-    "select": "tables",
     "table_clinical_pathways": "tables",
     "table_data_dictionary": "tables",
     "table_forest": "synthesis",
@@ -49,6 +48,4 @@ __all__ = sorted(_HOME)
 def __getattr__(name: str):
     if name in _HOME:
         return getattr(importlib.import_module(f"mrcreview.{_HOME[name]}"), name)
-    if name in ("paths",):
-        return importlib.import_module(f"mrcreview.{name}")
     raise AttributeError(f"module 'mrcreview' has no attribute {name!r}")

@@ -13,8 +13,10 @@ import pandas as pd
 
 from mrcreview.bibliography import read_library
 from mrcreview.citation_file import read_citation
+from mrcreview.dependencies import recorded
 from mrcreview.markdown import cite, md_code_block, md_escape
 from mrcreview.numbers import format_value
+from mrcreview.paths import project_root
 from mrcreview.register import numbers_used
 
 COMPARED = ["value", "numerator", "denominator", "unit", "bound", "ci_lower", "ci_upper", "ci_level"]
@@ -65,14 +67,16 @@ def changed_outcomes(old: pd.DataFrame, new: pd.DataFrame) -> tuple[list[str], l
     return added, removed, changed
 
 
-def whats_new_markdown(root: Path) -> str:
+@recorded
+def whats_new_markdown(*, root: Path | None = None) -> str:
+    root = root or project_root()
     tag = baseline_tag(root)
     if tag is None:
         return f"Version {md_escape(current_version(root))} is the first release: all the evidence in this book is new."
     lines = [f"Changes in the evidence since release {md_escape(tag)}.", ""]
     old_outcomes = _table(_git(root, "show", f"{tag}:data/outcomes.csv"))
     new_outcomes = _table((root / "data" / "outcomes.csv").read_text(encoding="utf-8"))
-    used = numbers_used(root)
+    used = numbers_used(root=root)
     chapters_of = {key: chapter for chapter, keys in used.items() for key in keys}
 
     def where(key: str) -> str:
@@ -133,9 +137,10 @@ def release_date(root: Path) -> str:
     return str(read_citation(root)["date-released"])
 
 
-def how_to_cite_markdown(root: Path) -> str:
+@recorded
+def how_to_cite_markdown(*, root: Path | None = None) -> str:
     """The recommended citation and a BibTeX entry, from CITATION.cff (a contributor's text: escaped)."""
-    cff = read_citation(root)
+    cff = read_citation(root or project_root())
     authors = "; ".join(
         str(a.get("name") or f"{a['family-names']}, {a.get('given-names', '')}".strip(", ")) for a in cff["authors"]
     )

@@ -1,7 +1,8 @@
 """What a chapter's cells call to place data in the text: one glue helper per kind of output.
 
 A chapter builds with `glue_*` in a hidden cell and places the result with
-{glue:text}, {glue:md} or {glue:figure}; an unknown glue key fails the build.
+{glue:text}, {glue:md} or {glue:figure}; the check refuses a key no cell glues.
+A single reported number needs no code: {n}`outcome-id` places it (sphinx_ext.py).
 """
 
 import pandas as pd
@@ -9,10 +10,8 @@ from IPython.display import Markdown
 from myst_nb import glue
 
 from mrcreview.markdown import md_escape
-from mrcreview.numbers import format_value, number_texts
-from mrcreview.paths import project_root
-from mrcreview.register import number_link, numbers_in
-from mrcreview.tables import evidence_summary, numbered_table, table_numbers
+from mrcreview.numbers import format_value
+from mrcreview.tables import numbered_table, table_numbers
 
 
 class GluedText(str):
@@ -25,17 +24,6 @@ class GluedText(str):
 def glue_text(key: str, text) -> str:
     glue(key, GluedText(str(text)), display=False)
     return str(text)
-
-
-def glue_numbers(outcomes: pd.DataFrame) -> dict[str, str]:
-    """Glue every reported number under its outcome_id as a link to its evidence-register entry.
-
-    Place one in the prose with {glue:md}`outcome-id:myst`.
-    """
-    texts = number_texts(outcomes)
-    for key, text in texts.items():
-        glue(key, Markdown(number_link(key, text)), display=False)
-    return texts
 
 
 def glue_table(name: str, caption: str, table: str) -> str:
@@ -69,12 +57,6 @@ def glue_figure(name: str, chart, description: str, rows: pd.DataFrame, caption:
     glue_chart(name, chart, f"{description}. {describe(rows)}")
     glue_table(name.replace("fig-", "tbl-", 1), caption, table_numbers(rows))
     return chart
-
-
-def glue_evidence_summary(chapter: str, studies: pd.DataFrame, outcomes: pd.DataFrame) -> str:
-    """Glue, as `evidence-summary`, the studies behind the numbers this chapter's prose places."""
-    used = outcomes[outcomes["outcome_id"].isin(numbers_in(project_root() / "book" / f"{chapter}.md"))]
-    return glue_markdown("evidence-summary", evidence_summary(studies, used))
 
 
 def glue_forest(plot_id: str, plots: pd.DataFrame, plot_rows: pd.DataFrame, outcomes: pd.DataFrame) -> dict | None:

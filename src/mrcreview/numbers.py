@@ -40,8 +40,3 @@ def fraction(row: pd.Series) -> str | None:
     if pd.isna(row["numerator"]) or pd.isna(row["denominator"]):
         return None
     return f"{row['numerator']}/{row['denominator']}"
-
-
-def number_texts(outcomes: pd.DataFrame) -> dict[str, str]:
-    """Every reported number as printed, keyed by its outcome_id."""
-    return {row.outcome_id: format_value(row) for _, row in outcomes.iterrows()}

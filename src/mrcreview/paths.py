@@ -27,3 +27,9 @@ def data_dir(root: Path | None = None) -> Path:
 
 def bib_path(root: Path | None = None) -> Path:
     return (root or project_root()) / "refs.bib"
+
+
+def chapter_files(root: Path | None = None) -> list[Path]:
+    """The book's chapters: book/**/*.md, except files whose name starts with _ (the template)."""
+    folder = (root or project_root()) / "book"
+    return sorted(p for p in folder.rglob("*.md") if not p.name.startswith("_"))

@@ -5,11 +5,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from mrcreview.dependencies import recorded
 from mrcreview.loading import load_forest_plots, load_outcomes
 from mrcreview.markdown import cite, md_escape
 from mrcreview.numbers import format_value, fraction
+from mrcreview.paths import project_root
 
-GLUED_NUMBER = re.compile(r"\{glue:md\}`([a-z0-9-]+):myst`")
+NUMBER_ROLE = re.compile(r"\{n\}`([^`]*)`")
 
 
 def anchor(outcome_id: str) -> str:
@@ -21,21 +23,23 @@ def number_link(outcome_id: str, text: str) -> str:
     return f"{{ref}}`{text} <{anchor(outcome_id)}>`"
 
 
-def numbers_in(chapter: Path) -> list[str]:
-    """The outcome rows a chapter places in its prose, in order of first use."""
-    return list(dict.fromkeys(GLUED_NUMBER.findall(chapter.read_text(encoding="utf-8"))))
+def numbers_in(source: str) -> list[str]:
+    """The outcome rows a chapter places in its prose with {n}, in order of first use."""
+    return list(dict.fromkeys(id.strip() for id in NUMBER_ROLE.findall(source)))
 
 
-def numbers_used(root: Path) -> dict[str, list[str]]:
+@recorded
+def numbers_used(*, root: Path | None = None) -> dict[str, list[str]]:
     """Which outcome rows each chapter shows: placed in its prose, named in its code for a table or
     figure, or drawn in a forest plot (glue_forest). Prose placements come first, in order of use."""
-    ids = set(load_outcomes(root)["outcome_id"])
-    plotted = list(load_forest_plots(root)[1]["outcome_id"])
+    root = root or project_root()
+    ids = set(load_outcomes(root=root)["outcome_id"])
+    plotted = list(load_forest_plots(root=root)[1]["outcome_id"])
     used = {}
     for chapter in sorted((root / "book").glob("*.md")):
         source = chapter.read_text(encoding="utf-8")
         named = [word for word in re.findall(r"[\w-]+", source) if word in ids]
-        keys = list(dict.fromkeys(numbers_in(chapter) + named + (plotted if "glue_forest(" in source else [])))
+        keys = list(dict.fromkeys(numbers_in(source) + named + (plotted if "glue_forest(" in source else [])))
         if keys:
             used[chapter.stem] = keys
     return used

@@ -3,12 +3,14 @@
 import json
 from pathlib import Path
 
+from mrcreview.dependencies import recorded
 from mrcreview.paths import data_dir
 
 DESCRIPTOR = "datapackage.json"
 
 
-def read_descriptor(root: Path | None = None) -> dict:
+@recorded
+def read_descriptor(*, root: Path | None = None) -> dict:
     with open(data_dir(root) / DESCRIPTOR, encoding="utf-8") as f:
         return json.load(f)
 

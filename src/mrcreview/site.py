@@ -41,7 +41,7 @@ def fingerprint(root: Path) -> str:
         if path.exists():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     # Every page's footer shows the evidence date: when it moves, every page is rewritten.
-    digest.update(str(evidence_as_of(root)).encode())
+    digest.update(str(evidence_as_of(root=root)).encode())
     return digest.hexdigest()
 
 

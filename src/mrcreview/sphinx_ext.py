@@ -1,13 +1,10 @@
 """Sphinx extension of the book.
 
-1. A chapter depends on the data it reads. Sphinx re-reads a page only when its
-   source changes, and jupyter-cache keys only on code, so without this a changed
-   number in data/ would leave stale pages. Each chapter that calls a loader notes
-   the files that loader reads; when one changes, Sphinx re-reads the chapter and
-   myst-nb (execution mode "force") executes it again. A chapter that reads only the
-   rows it names (loading.rows_read) depends instead on a stamp of those rows,
-   rewritten only when they change, so editing one row re-runs only the chapters
-   that can show it.
+1. Numbers and dependencies. {n}`outcome-id` places a reported number, formatted as reported and
+   linked to its evidence-register entry; a page that places numbers ends with the studies behind
+   them. Sphinx re-reads a page only when its source changes, and jupyter-cache keys only on code:
+   so each page records which data it used while it is read (dependencies.py), and the next build
+   re-reads (and re-executes) exactly the pages whose recorded data now answers differently.
 2. Charts draw with Vega libraries served by the site itself, at the versions the
    installed Altair expects; the build fails when they disagree.
 3. Nothing from a pull request runs in a reader's browser: the search index stores
@@ -16,20 +13,26 @@
 
 import html
 import json
+import os
 import re
 import shutil
 from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
+from docutils.statemachine import StringList
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 
 from mrcreview.bibstyle import register as register_bibliography_style
 from mrcreview.changes import current_version, release_date
-from mrcreview.loading import evidence_as_of, rows_read
-from mrcreview.reads import NARROW_READ, files_read
+from mrcreview.dependencies import RECORD, changed_pages, start_record
+from mrcreview.loading import evidence_as_of, number_text
+from mrcreview.register import NUMBER_ROLE, anchor
+from mrcreview.tables import EVIDENCE_HEADING, evidence_summary_markdown
 
 LOGGER = logging.getLogger(__name__)
 VENDOR = Path("vendor") / "node_modules"
@@ -44,30 +47,60 @@ ICON_CSS = ["fontawesome.min.css", "solid.min.css", "regular.min.css"]
 ICON_PACKAGE = "@fortawesome/fontawesome-free"
 
 
-def rows_stamp(app: Sphinx, chapter: Path) -> Path:
-    return Path(app.doctreedir) / "rows-read" / f"{chapter.stem}.txt"
+def records(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / "data-used"
 
 
-def stamp_rows_read(app: Sphinx) -> None:
-    """Before Sphinx decides what is outdated, rewrite each chapter's stamp whose rows changed."""
-    root = Path(app.srcdir)
-    for chapter in sorted(root.glob("book/*.md")):
-        rows = rows_read(chapter.read_text(encoding="utf-8"), root)
-        stamp = rows_stamp(app, chapter)
-        if rows and (not stamp.exists() or stamp.read_text(encoding="utf-8") != rows):
-            stamp.parent.mkdir(parents=True, exist_ok=True)
-            stamp.write_text(rows, encoding="utf-8")
+def start_page(app: Sphinx, docname: str, source: list[str]) -> None:
+    """A page starts an empty record of the data it uses; one that places numbers gets its evidence list."""
+    start_record(records(app), docname)
+    if NUMBER_ROLE.search(source[0]):
+        source[0] = source[0].rstrip("\n") + f"\n\n## {EVIDENCE_HEADING}\n\n```{{evidence-summary}}\n```\n"
 
 
-def note_data_dependencies(app: Sphinx, docname: str, source: list[str]) -> None:
-    root = Path(app.srcdir)
-    chapter = Path(app.env.doc2path(docname))
-    for pattern in sorted(files_read(source[0])):
-        for path in sorted(root.glob(pattern)):
-            if path != chapter:
-                app.env.note_dependency(str(path))
-    if NARROW_READ.search(source[0]):
-        app.env.note_dependency(str(rows_stamp(app, chapter)))
+def end_page(app: Sphinx, doctree) -> None:
+    os.environ.pop(RECORD, None)  # what Sphinx reads later (the footer's date, say) is no page's data
+
+
+def pages_whose_data_changed(app: Sphinx, env, added: set, changed: set, removed: set) -> list[str]:
+    return sorted(changed_pages(records(app), Path(app.srcdir), set(env.found_docs) - added - changed - removed))
+
+
+def number_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """{n}`outcome-id`: the number as reported, linked to its register entry."""
+    env = inliner.document.settings.env
+    outcome_id = text.strip()
+    try:
+        shown = number_text(outcome_id, root=Path(env.srcdir))
+    except KeyError:
+        message = inliner.reporter.warning(
+            f"{{n}}`{outcome_id[:80]}`: expected an outcome_id of data/outcomes.csv; found none "
+            "(`python -m mrcreview check` suggests the closest)",
+            line=lineno,
+        )
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
+    env.temp_data.setdefault("mrcreview_numbers", []).append(outcome_id)
+    link = addnodes.pending_xref(
+        rawtext,
+        nodes.inline(shown, shown),
+        refdomain="std",
+        reftype="ref",
+        reftarget=anchor(outcome_id),
+        refexplicit=True,
+        refwarn=True,
+    )
+    return [link], []
+
+
+class EvidenceSummary(SphinxDirective):
+    """The studies behind the numbers the page placed with {n}: added by start_page, not written."""
+
+    def run(self):
+        used = list(dict.fromkeys(self.env.temp_data.get("mrcreview_numbers", [])))
+        text = evidence_summary_markdown(*used, root=Path(self.env.srcdir))
+        container = nodes.container(classes=["evidence-summary"])
+        self.state.nested_parse(StringList(text.splitlines(), source=self.get_source_info()[0]), 0, container)
+        return [container]
 
 
 def vendored_versions(root: Path) -> dict[str, str]:
@@ -153,7 +186,7 @@ def footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree
     link = context["pathto"]("book/how-to-cite")
     context["theme_extra_footer"] = (
         f"<p>Version {html.escape(current_version(root))} ({html.escape(release_date(root))}) · "
-        f"evidence checked up to {evidence_as_of(root):%d %B %Y} · "
+        f"evidence checked up to {evidence_as_of(root=root):%d %B %Y} · "
         f'<a href="{link}">How to cite</a></p>'
     )
 
@@ -229,10 +262,13 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", add_static)
     app.connect("html-page-context", footer)
     app.connect("html-page-context", accessible_citations)
-    app.connect("source-read", note_data_dependencies)
+    app.connect("source-read", start_page)
+    app.connect("doctree-read", end_page)
+    app.connect("env-get-outdated", pages_whose_data_changed)
+    app.add_role("n", number_role)
+    app.add_directive("evidence-summary", EvidenceSummary)
     app.connect("html-page-context", tidy_page_scripts, priority=900)  # after the themes add theirs
     app.connect("builder-inited", add_vega)
-    app.connect("builder-inited", stamp_rows_read)
     app.connect("builder-inited", escape_search_titles)
     app.connect("doctree-resolved", refuse_unsafe_links)
     app.add_directive("raw", RawRefused, override=True)

@@ -1,7 +1,11 @@
 """Tables of the book, built from data as MyST Markdown so that citations resolve."""
 
+from pathlib import Path
+
 import pandas as pd
 
+from mrcreview.dependencies import recorded
+from mrcreview.loading import load_outcomes, load_studies
 from mrcreview.markdown import cite, markdown_table, md_code, md_escape
 from mrcreview.numbers import format_value, fraction
 from mrcreview.register import number_link
@@ -47,15 +51,6 @@ def numbered_table(name: str, caption: str, table: str) -> str:
     return f":::{{table}} {md_escape(caption)}\n:name: {name}\n\n{table}\n:::\n"
 
 
-def select(outcomes: pd.DataFrame, *outcome_ids: str) -> pd.DataFrame:
-    """The rows with these outcome_ids, in the order given; an unknown id is an error."""
-    indexed = outcomes.set_index("outcome_id", drop=False)
-    missing = [i for i in outcome_ids if i not in indexed.index]
-    if missing:
-        raise KeyError(f"outcome_id not in data/outcomes.csv: {', '.join(missing)}")
-    return indexed.loc[list(outcome_ids)].reset_index(drop=True)
-
-
 def _n(value) -> str:
     return f"{int(value):,}" if pd.notna(value) else "not reported"
 
@@ -78,6 +73,15 @@ def table_trial_tracker(studies: pd.DataFrame) -> str:
         )
     header = ["Study", "Design", "Population", "n", "Registry id", "Status", "Checked", "Source"]
     return markdown_table(header, rows)
+
+
+EVIDENCE_HEADING = "Evidence in this chapter"
+
+
+@recorded
+def evidence_summary_markdown(*outcome_ids: str, root: Path | None = None) -> str:
+    """The studies behind these numbers (a chapter's {n} roles), from data."""
+    return evidence_summary(load_studies(root=root), load_outcomes(*outcome_ids, root=root))
 
 
 def evidence_summary(studies: pd.DataFrame, outcomes: pd.DataFrame) -> str:

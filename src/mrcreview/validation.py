@@ -1,4 +1,4 @@
-"""Check data/, refs.bib and the chapters' citations before anything is built.
+"""Check data/, refs.bib, CITATION.cff and the chapters before anything is built.
 
 The data package schema (data/datapackage.json) carries every per-column rule and is
 enforced by the frictionless library; this module adds what a schema cannot say:
@@ -6,7 +6,6 @@ the raw file format, rules across columns and tables, and citations.
 """
 
 import csv
-import difflib
 import io
 import json
 import re
@@ -16,13 +15,12 @@ from pathlib import Path
 import frictionless
 
 from mrcreview.bibliography import check_bibliography
+from mrcreview.chapter_rules import Known, chapter_problems
 from mrcreview.citation_file import check_citation_file
 from mrcreview.problems import Problem
-from mrcreview.reads import CODE_CELL, glue_keys_defined, glue_placements, hidden_reads, narrow_reads
 from mrcreview.schema import DESCRIPTOR, resource
 from mrcreview.untrusted import DECIMAL, INTEGER, MAX_TEXT, text_problem
 
-CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
 # A proportion computed from its numerator and denominator may differ from the
 # reported value by rounding to a whole percent.
 ROUNDING = 0.0051
@@ -323,90 +321,17 @@ def review_reference_problems(file: str, rows: list[tuple[int, dict]]) -> list[P
     ]
 
 
-def read_chapters(root: Path) -> dict[str, str]:
-    """Every chapter's source, by its path from the project root: read once for all the chapter rules."""
-    return {
-        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in sorted((root / "book").rglob("*.md"))
-    }
+def citation_key_problems(tables: dict[str, list[tuple[int, dict]]], keys: set[str]) -> list[Problem]:
+    return [
+        Problem(file, line, "citation_key", "a key defined in refs.bib", repr(row["citation_key"]))
+        for file, rows in tables.items()
+        for line, row in rows
+        if row.get("citation_key") and row["citation_key"] not in keys
+    ]
 
 
-def citation_problems(
-    chapters: dict[str, str], tables: dict[str, list[tuple[int, dict]]], keys: set[str]
-) -> list[Problem]:
-    problems = []
-    for file, rows in tables.items():
-        for line, row in rows:
-            key = row.get("citation_key", "")
-            if key and key not in keys:
-                problems.append(Problem(file, line, "citation_key", "a key defined in refs.bib", repr(key)))
-    for file, source in chapters.items():
-        for number, text in enumerate(source.splitlines(), start=1):
-            for match in CITE_ROLE.finditer(text):
-                for key in match.group(1).split(","):
-                    if key.strip() not in keys:
-                        problems.append(Problem(file, number, "cite", "a key defined in refs.bib", repr(key.strip())))
-    return problems
-
-
-def narrow_read_problems(root: Path, chapters: dict[str, str], resources: set[str]) -> list[Problem]:
-    """A chapter's narrow read must name an existing chapter or data file: the build stamps what it returns."""
-    problems = []
-    for file, source in chapters.items():
-        for number, text in enumerate(source.splitlines(), start=1):
-            for function, _, args, kwargs in narrow_reads(text):
-                name = kwargs.get("chapter")
-                if name is not None and not (root / "book" / f"{name}.md").exists():
-                    problems.append(Problem(file, number, function, "a chapter in book/ (book/<name>.md)", repr(name)))
-                if function == "count_rows" and args[0] not in resources:
-                    expected = "a resource named in datapackage.json"
-                    problems.append(Problem(file, number, function, expected, repr(args[0])))
-    return problems
-
-
-def chapter_code_problems(chapters: dict[str, str]) -> list[Problem]:
-    """Code that reaches data other than by a direct call the build can see (reads.hidden_reads)."""
-    problems = []
-    for file, source in chapters.items():
-        for line, column, expected, found in hidden_reads(source):
-            problems.append(Problem(file, line, None, expected, found, column))
-    return problems
-
-
-# MyST would pass HTML and {raw} content into the page as they are: chapters are written by
-# contributors too, so they place text with Markdown only (the build also disables MyST's HTML syntax).
-HTML_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s|/?>)|/[A-Za-z]|!--|\?)")
-RAW = re.compile(r"\{raw\}")
-
-
-def chapter_markup_problems(chapters: dict[str, str]) -> list[Problem]:
-    problems = []
-    for file, source in chapters.items():
-        prose = CODE_CELL.sub(lambda cell: "\n" * cell.group(0).count("\n"), source)
-        # split on "\n" only: the prose keeps exactly the source's line feeds, whatever other breaks it holds
-        for number, (line, prose_line) in enumerate(zip(source.split("\n"), prose.split("\n"), strict=True), start=1):
-            if match := RAW.search(line):
-                expected = "no {raw} directive or role (it puts unescaped HTML into the page)"
-                problems.append(Problem(file, number, None, expected, line.strip()[:80], match.start() + 1))
-            elif match := HTML_TAG.search(prose_line):
-                expected = "Markdown, not HTML tags (the book shows HTML as text)"
-                problems.append(Problem(file, number, None, expected, prose_line.strip()[:80], match.start() + 1))
-    return problems
-
-
-def glue_key_problems(chapters: dict[str, str], outcome_ids: set[str], plot_ids: set[str]) -> list[Problem]:
-    """Every number or output a chapter places must be one its code glues: a typo is caught here,
-    with the closest key, instead of 15 s into the build."""
-    problems = []
-    for file, source in chapters.items():
-        keys, patterns = glue_keys_defined(source, outcome_ids, plot_ids)
-        for line, column, key in glue_placements(source):
-            if key in keys or any(p.fullmatch(key) for p in patterns):
-                continue
-            close = difflib.get_close_matches(key, sorted(keys | outcome_ids), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            expected = f"an outcome_id of data/outcomes.csv or a key glued by this chapter's code{hint}"
-            problems.append(Problem(file, line, "glue", expected, repr(key), column))
-    return problems
+def ids(tables: dict[str, list[tuple[int, dict]]], file: str | None, column: str) -> frozenset[str]:
+    return frozenset(row[column] for _, row in tables.get(file, []) if row.get(column))
 
 
 def check_project(root: Path, today: date | None = None) -> list[Problem]:
@@ -436,15 +361,15 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
         problems += study_problems(paths["studies"], tables[paths["studies"]], today)
     if "review_references" in paths:
         problems += review_reference_problems(paths["review_references"], tables[paths["review_references"]])
-    chapters = read_chapters(root)
-    problems += citation_problems(chapters, tables, keys)
-    problems += narrow_read_problems(root, chapters, set(paths))
-    problems += chapter_code_problems(chapters)
-    problems += chapter_markup_problems(chapters)
-    if "outcomes" in paths and "forest_plots" in paths:
-        outcome_ids = {row["outcome_id"] for _, row in tables[paths["outcomes"]]}
-        plot_ids = {row["plot_id"] for _, row in tables[paths["forest_plots"]]}
-        problems += glue_key_problems(chapters, outcome_ids, plot_ids)
+    problems += citation_key_problems(tables, keys)
+    known = Known(
+        outcome_ids=ids(tables, paths.get("outcomes"), "outcome_id"),
+        study_ids=ids(tables, paths.get("studies"), "study_id"),
+        plot_ids=ids(tables, paths.get("forest_plots"), "plot_id"),
+        citation_keys=frozenset(keys),
+        resources=frozenset(paths),
+    )
+    problems += chapter_problems(root, known)
     return sorted(set(problems), key=_order)
 
 

@@ -1,56 +1,13 @@
-"""What a chapter's code reads, found from its source, so the build knows when to run it again.
+"""What a chapter's text holds, read statically (by the check, in well under a second): its code
+cells and the calls they make, the roles and labels its prose uses, the outputs it places.
 
-Kept apart from loading.py so that the check, which looks for narrow reads, need not import pandas.
+Kept apart from loading.py so that the check need not import pandas.
 """
 
 import ast
 import re
 
-from mrcreview.schema import DESCRIPTOR
-
-# Which files each function that chapters call reads (globs, relative to the project
-# root): a chapter that calls one is rebuilt whenever one of them changes (sphinx_ext.py).
-FILES_READ_BY = {
-    "load_studies": ("data/studies.csv",),
-    "load_outcomes": ("data/outcomes.csv", "data/studies.csv"),
-    "load_clinical_pathways": ("data/clinical_pathways.csv",),
-    "load_review_references": ("data/review_references.csv",),
-    "load_forest_plots": ("data/forest_plots.csv", "data/forest_plot_rows.csv"),
-    "evidence_as_of": ("data/studies.csv",),
-    "read_descriptor": (),
-    "numbers_used": ("book/*.md", "data/outcomes.csv", "data/forest_plot_rows.csv"),
-    "whats_new_markdown": ("data/*.csv", "refs.bib", "book/*.md"),
-    "how_to_cite_markdown": ("CITATION.cff",),
-}
-
-# Narrow reads: `load_outcomes(chapter="name")` and `load_studies(chapter="name")` return
-# only the rows that chapter names by id, `load_outcomes(plotted=True)` only the rows in a
-# forest plot, `count_rows("table")` only a number. A chapter depends on what its narrow
-# reads return, not on whole files: the build stamps their results (rows_read) and runs the
-# chapter again only when those change, so a one-row edit re-runs only the pages that show it.
-NARROW_READ = re.compile(r"\b(load_outcomes|load_studies|count_rows)\((chapter=\"[\w-]+\"|plotted=True|\"\w+\")\)")
-
-
-def narrow_reads(source: str) -> list[tuple[str, str, list, dict]]:
-    """Each distinct narrow read in a source: function name, argument as written, args, keyword args."""
-    reads = []
-    for function, argument in sorted(set(NARROW_READ.findall(source))):
-        call = ast.parse(f"f({argument})", mode="eval").body
-        args = [ast.literal_eval(a) for a in call.args]
-        kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
-        reads.append((function, argument, args, kwargs))
-    return reads
-
-
-def files_read(source: str) -> set[str]:
-    """The files (globs) a chapter's code reads whole; the schema whenever it reads data."""
-    whole = NARROW_READ.sub("", source)
-    called = [loader for loader in FILES_READ_BY if re.search(rf"\b{loader}\(", whole)]
-    files = {pattern for loader in called for pattern in FILES_READ_BY[loader]}
-    return files | {f"data/{DESCRIPTOR}"} if called or NARROW_READ.search(source) else set()
-
-
-# The build can follow a chapter's reads only when it sees them: each one a direct call
+# The build records a chapter's data only through the package's recorded functions: each one a direct call
 # `mr.<function>(...)` of the one import `import mrcreview as mr`. Anything that reaches
 # data another way (getattr, an alias, another import, open()) could leave a page stale.
 CODE_CELL = re.compile(r"^(`{3,}|~{3,})\{code-cell\}[^\n]*\n(.*?)^\1[ \t]*$", re.M | re.S)
@@ -121,18 +78,12 @@ def hidden_reads(source: str) -> list[tuple[int, int, str, str]]:
                 if not isinstance(attribute, ast.Attribute) or not isinstance(node.ctx, ast.Load):
                     report(node, DIRECT_CALL, attribute or node)
                     continue
-                called = attribute
-                if attribute.attr == "paths":
-                    called = parents.get(attribute)
-                    if not (isinstance(called, ast.Attribute) and called.attr == "project_root"):
-                        report(node, "mr.paths.project_root()", called or attribute)
-                        continue
-                elif attribute.attr not in public:
+                if attribute.attr not in public:
                     report(node, "a function that mrcreview offers chapters (mrcreview.__all__)", attribute)
                     continue
-                call = parents.get(called)
-                if not (isinstance(call, ast.Call) and call.func is called):
-                    report(node, DIRECT_CALL, call or called)
+                call = parents.get(attribute)
+                if not (isinstance(call, ast.Call) and call.func is attribute):
+                    report(node, DIRECT_CALL, call or attribute)
     return sorted(found)
 
 
@@ -151,9 +102,9 @@ def glue_placements(source: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
-def glue_keys_defined(source: str, outcome_ids: set[str], plot_ids: set[str]) -> tuple[set[str], list[re.Pattern]]:
+def glue_keys_defined(source: str, plot_ids: set[str]) -> tuple[set[str], list[re.Pattern]]:
     """The keys a chapter's code glues: literal keys of mr.glue_*(...) calls, patterns for keys built
-    with f-strings, and the keys the helpers derive (a figure's table, every number, every forest plot)."""
+    with f-strings, and the keys the helpers derive (a figure's table, every forest plot's outputs)."""
     keys, patterns = set(), []
     for _, code in code_cells(source):
         try:
@@ -166,11 +117,7 @@ def glue_keys_defined(source: str, outcome_ids: set[str], plot_ids: set[str]) ->
             name = node.func.attr
             if not name.startswith("glue_"):
                 continue
-            if name == "glue_numbers":
-                keys |= outcome_ids
-            elif name == "glue_evidence_summary":
-                keys.add("evidence-summary")
-            elif name == "glue_forest":
+            if name == "glue_forest":
                 keys |= {f"{kind}-forest-{plot}" for kind in ("fig", "tbl", "pool") for plot in plot_ids}
             elif node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
                 keys.add(node.args[0].value)
@@ -180,3 +127,47 @@ def glue_keys_defined(source: str, outcome_ids: set[str], plot_ids: set[str]) ->
                 parts = [re.escape(v.value) if isinstance(v, ast.Constant) else ".+" for v in node.args[0].values]
                 patterns.append(re.compile("".join(parts)))
     return keys, patterns
+
+
+def role_uses(source: str, *names: str) -> list[tuple[int, int, str, str]]:
+    """(line, column, role, content) of every use of these roles in a chapter's prose; column is
+    where the content starts, so a message points at the id itself."""
+    pattern = re.compile(r"\{(" + "|".join(re.escape(n) for n in names) + r")\}`([^`]*)`")
+    prose = CODE_CELL.sub(lambda cell: "\n" * cell.group(0).count("\n"), source)
+    found = []
+    for match in pattern.finditer(prose):
+        line = prose.count("\n", 0, match.start(2)) + 1
+        column = match.start(2) - prose.rfind("\n", 0, match.start(2))
+        found.append((line, column, match.group(1), match.group(2)))
+    return found
+
+
+def reference_target(content: str) -> str:
+    """The label of {ref}/{numref} content: `label` or `title <label>`."""
+    explicit = re.fullmatch(r"(?s).*<([^<>]+)>\s*", content)
+    return (explicit.group(1) if explicit else content).strip()
+
+
+LABEL_LINE = re.compile(r"^\(([\w-]+)\)=[ \t]*$|^[ \t]*:name:[ \t]+(\S+)", re.M)
+
+
+def labels_defined(source: str, glued: set[str]) -> set[str]:
+    """The labels a chapter defines: (label)= targets, :name: options, and the tables its figures glue."""
+    labels = {a or b for a, b in LABEL_LINE.findall(source)}
+    return labels | {key for key in glued if key.startswith("tbl-")}
+
+
+def literal_arguments(source: str, *functions: str) -> list[tuple[int, int, str, str]]:
+    """(line, column, function, value) of each string literal passed to mr.<function>(...)."""
+    found = []
+    for start, code in code_cells(source):
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            continue  # reported by hidden_reads
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in functions:
+                for arg in node.args:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        found.append((start + arg.lineno - 1, arg.col_offset + 1, node.func.attr, arg.value))
+    return found

@@ -1,0 +1,175 @@
+"""The check's rules for chapters: each a small function from the chapters' text (and what the data
+defines) to problems with file, line and column, and each with a broken-input case in tests/broken/.
+
+A chapter's every reference is known statically: numbers ({n}), citations ({cite}), figure and
+table labels ({numref}, {ref}), ids named in code, glued outputs. A typo is one line, with the
+closest valid name, before anything is built.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from mrcreview.chapter_text import (
+    CODE_CELL,
+    glue_keys_defined,
+    glue_placements,
+    hidden_reads,
+    labels_defined,
+    literal_arguments,
+    reference_target,
+    role_uses,
+)
+from mrcreview.paths import chapter_files
+from mrcreview.problems import Problem
+
+
+@dataclass(frozen=True)
+class Known:
+    """What chapters may refer to: ids in data/, keys in refs.bib, resources of datapackage.json."""
+
+    outcome_ids: frozenset[str] = frozenset()
+    study_ids: frozenset[str] = frozenset()
+    plot_ids: frozenset[str] = frozenset()
+    citation_keys: frozenset[str] = frozenset()
+    resources: frozenset[str] = frozenset()
+
+
+def read_chapters(root: Path) -> dict[str, str]:
+    """Every chapter's source, by its path from the project root: read once for all the rules."""
+    return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in chapter_files(root)}
+
+
+def closest(found: str, valid: set[str] | frozenset[str]) -> str:
+    close = difflib.get_close_matches(found, sorted(valid), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def number_problems(chapters: dict[str, str], known: Known) -> list[Problem]:
+    """{n}`id`: the id must be an outcome_id of data/outcomes.csv."""
+    return [
+        Problem(
+            file,
+            line,
+            "n",
+            f"an outcome_id of data/outcomes.csv{closest(found.strip(), known.outcome_ids)}",
+            repr(found),
+            column,
+        )
+        for file, source in chapters.items()
+        for line, column, _, found in role_uses(source, "n")
+        if found.strip() not in known.outcome_ids
+    ]
+
+
+def citation_problems(chapters: dict[str, str], known: Known) -> list[Problem]:
+    """{cite:p}`key` and its kin: every key must be defined in refs.bib."""
+    problems = []
+    for file, source in chapters.items():
+        for line, column, _, content in role_uses(source, "cite", "cite:p", "cite:t", "cite:ps", "cite:ts"):
+            offset = 0
+            for part in content.split(","):
+                key = part.strip()
+                if key not in known.citation_keys:
+                    expected = f"a key defined in refs.bib{closest(key, known.citation_keys)}"
+                    at = column + offset + len(part) - len(part.lstrip())
+                    problems.append(Problem(file, line, "cite", expected, repr(key), at))
+                offset += len(part) + 1
+    return problems
+
+
+def label_problems(chapters: dict[str, str], known: Known) -> list[Problem]:
+    """{numref} and {ref}: the label must be defined in some chapter (or be an evidence-register entry)."""
+    labels = set()
+    for source in chapters.values():
+        glued, _ = glue_keys_defined(source, known.plot_ids)
+        labels |= labels_defined(source, glued)
+    labels |= {f"ev-{i}" for i in known.outcome_ids}
+    problems = []
+    for file, source in chapters.items():
+        for line, column, role, content in role_uses(source, "numref", "ref"):
+            target = reference_target(content)
+            if target not in labels:
+                expected = f"a figure, table or section label defined in a chapter{closest(target, labels)}"
+                problems.append(Problem(file, line, role, expected, repr(target), column))
+    return problems
+
+
+# Chapter code that names data: each literal id must exist, or the chapter fails mid-build.
+NAMED_IN_CODE = {
+    "load_outcomes": ("outcome_ids", "an outcome_id of data/outcomes.csv"),
+    "load_studies": ("study_ids", "a study_id of data/studies.csv"),
+    "count_rows": ("resources", "a resource named in data/datapackage.json"),
+}
+
+
+def code_id_problems(chapters: dict[str, str], known: Known) -> list[Problem]:
+    problems = []
+    for file, source in chapters.items():
+        for line, column, function, value in literal_arguments(source, *NAMED_IN_CODE):
+            attribute, expected = NAMED_IN_CODE[function]
+            valid = getattr(known, attribute)
+            if value not in valid:
+                problems.append(Problem(file, line, function, expected + closest(value, valid), repr(value), column))
+    return problems
+
+
+def chapter_code_problems(chapters: dict[str, str], known: Known) -> list[Problem]:
+    """Code that reaches data other than by a call the build records (chapter_text.hidden_reads)."""
+    return [
+        Problem(file, line, None, expected, found, column)
+        for file, source in chapters.items()
+        for line, column, expected, found in hidden_reads(source)
+    ]
+
+
+# MyST would pass HTML and {raw} content into the page as they are: chapters are written by
+# contributors too, so they place text with Markdown only (the build also disables MyST's HTML syntax).
+HTML_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s|/?>)|/[A-Za-z]|!--|\?)")
+RAW = re.compile(r"\{raw\}")
+
+
+def chapter_markup_problems(chapters: dict[str, str], known: Known) -> list[Problem]:
+    problems = []
+    for file, source in chapters.items():
+        prose = CODE_CELL.sub(lambda cell: "\n" * cell.group(0).count("\n"), source)
+        # split on "\n" only: the prose keeps exactly the source's line feeds, whatever other breaks it holds
+        for number, (line, prose_line) in enumerate(zip(source.split("\n"), prose.split("\n"), strict=True), start=1):
+            if match := RAW.search(line):
+                expected = "no {raw} directive or role (it puts unescaped HTML into the page)"
+                problems.append(Problem(file, number, None, expected, line.strip()[:80], match.start() + 1))
+            elif match := HTML_TAG.search(prose_line):
+                expected = "Markdown, not HTML tags (the book shows HTML as text)"
+                problems.append(Problem(file, number, None, expected, prose_line.strip()[:80], match.start() + 1))
+    return problems
+
+
+def glue_key_problems(chapters: dict[str, str], known: Known) -> list[Problem]:
+    """Every output a chapter places with {glue} must be one its code glues."""
+    problems = []
+    for file, source in chapters.items():
+        keys, patterns = glue_keys_defined(source, known.plot_ids)
+        for line, column, key in glue_placements(source):
+            if key in keys or any(p.fullmatch(key) for p in patterns):
+                continue
+            hint = " (a number is placed with {n}`outcome-id`)" if key in known.outcome_ids else closest(key, keys)
+            expected = f"a key glued by this chapter's code{hint}"
+            problems.append(Problem(file, line, "glue", expected, repr(key), column))
+    return problems
+
+
+CHAPTER_RULES = [
+    number_problems,
+    citation_problems,
+    label_problems,
+    code_id_problems,
+    chapter_code_problems,
+    chapter_markup_problems,
+    glue_key_problems,
+]
+
+
+def chapter_problems(root: Path, known: Known) -> list[Problem]:
+    chapters = read_chapters(root)
+    return [problem for rule in CHAPTER_RULES for problem in rule(chapters, known)]

@@ -15,6 +15,7 @@ import pytest
 
 import mrcreview
 from helpers import ROOT, copy_project, run_module
+from mrcreview.paths import chapter_files
 
 pytestmark = pytest.mark.build
 
@@ -192,7 +193,7 @@ def test_change_to_shared_code_rebuilds_every_chapter(good_site):
     stamp.write_text("a different version of the package")
     result = run_module("build", cwd=project)
     assert result.returncode == 0
-    with_code = [p for p in (project / "book").glob("*.md") if "{code-cell}" in p.read_text(encoding="utf-8")]
+    with_code = [p for p in chapter_files(project) if "{code-cell}" in p.read_text(encoding="utf-8")]
     assert result.stdout.count("Executing notebook") == len(with_code)  # every chapter with code ran again
 
 

@@ -24,7 +24,7 @@ PAYLOADS = [
 ]
 HOSTILE = " ".join(PAYLOADS)
 HTML_ONLY = " ".join(p for p in PAYLOADS if "{raw}" not in p)  # the check refuses {raw} in a chapter
-# Fits the shortest free-text columns (forest plot titles, 100 characters).
+# Fits the shortest free-text columns (figure titles, 100 characters).
 SHORT = "<img src=x onerror=__injected=1>"
 # Free-text columns; ids, keys, enums, numbers and dates are constrained by the schema instead.
 TEXT_COLUMNS = {
@@ -32,7 +32,7 @@ TEXT_COLUMNS = {
     "outcomes.csv": ["arm", "outcome", "timepoint", "source_location"],
     "clinical_pathways.csv": ["strategy", "key_steps", "role_of_rt_nom", "key_considerations", "source_location"],
     "review_references.csv": ["supports"],
-    "forest_plots.csv": ["title", "pooling_reason"],
+    "figures.csv": ["title", "pooling_reason"],
 }
 
 
@@ -155,10 +155,10 @@ def test_no_injected_script_runs_and_every_link_is_safe(poisoned_site, served, b
 
 def test_search_results_for_injected_titles_show_them_as_text(poisoned_site, served, browser):
     project = poisoned_site.parents[1]
-    plots = list(csv.DictReader(io.StringIO((project / "data" / "forest_plots.csv").read_text(encoding="utf-8"))))
-    for plot in plots:
+    figures = list(csv.DictReader(io.StringIO((project / "data" / "figures.csv").read_text(encoding="utf-8"))))
+    for figure in figures:
         # Sphinx matches a title when the query is at least half of it: ask for the table caption without the payload.
-        query = f"Numbers in the forest plot: {plot['title'].replace(SHORT, '').strip()}"
+        query = f"Numbers shown in the figure: {figure['title'].replace(SHORT, '').strip()}"
         page = offline_page(browser, served)
         page.goto(f"{served}/search.html?q={quote(query)}")
         page.wait_for_selector("#search-results li", timeout=10_000)

@@ -62,8 +62,10 @@ def test_number_text_is_the_number_as_the_book_prints_it(minimal):
     assert mrcreview.number_text("alpha-hr", root=minimal).startswith("HR 0.80 (95% CI 0.60")
 
 
-def test_plotted_outcomes_are_those_in_a_forest_plot(minimal):
-    assert list(mrcreview.load_outcomes(root=minimal, plotted=True)["outcome_id"]) == ["alpha-response"]
+def test_a_figure_comes_with_the_rows_it_shows(minimal):
+    figure, rows = mrcreview.load_figure("response", root=minimal)
+    assert (figure["chart"], figure["title"]) == ("forest", "Response")
+    assert list(rows["outcome_id"]) == ["alpha-response"] and rows["short_name"].iloc[0] == "Alpha trial"
 
 
 def test_count_rows_counts_a_data_file(minimal):

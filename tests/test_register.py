@@ -4,6 +4,7 @@ import re
 
 import mrcreview
 from helpers import ROOT
+from mrcreview.paths import chapter_files
 from mrcreview.register import numbers_used, register_markdown
 
 
@@ -15,20 +16,21 @@ def test_each_chapter_lists_its_glued_numbers_and_each_has_a_data_row():
         assert set(keys) <= ids, (chapter, set(keys) - ids)
 
 
-def test_rows_shown_only_in_a_figure_or_forest_plot_count_as_used():
+def test_rows_shown_only_in_a_figure_count_as_used_where_the_figure_is():
     used = numbers_used(root=ROOT)
-    plots, plot_rows = mrcreview.load_forest_plots(root=ROOT)
-    assert set(plot_rows["outcome_id"]) <= set(used["evidence-synthesis"])
-    # a row a chapter names only in code (for a figure) is shown there too
-    source = (ROOT / "book" / "predictive-factors.md").read_text(encoding="utf-8")
-    code_only = [key for key in used["predictive-factors"] if f"{{n}}`{key}`" not in source]
-    assert code_only and all(f'"{key}"' in source for key in code_only)
+    figures, figure_rows = mrcreview.load_figures(root=ROOT)
+    synthesis = (ROOT / "book" / "evidence-synthesis.md").read_text(encoding="utf-8")
+    assert "{n}`" not in synthesis  # the synthesis page shows its numbers only in figures and tables
+    placed = [f for f in figures["figure_id"] if f'mr.glue_figure("{f}")' in synthesis]
+    assert placed and set(used["evidence-synthesis"]) == set(
+        figure_rows.loc[figure_rows["figure_id"].isin(placed), "outcome_id"]
+    )
 
 
 def test_no_number_is_typed_with_glue_text_instead_of_a_register_link():
     # {glue:text} is for counts and dates of the book itself; reported numbers go through {n}
     ids = set(mrcreview.load_outcomes(root=ROOT)["outcome_id"])
-    for chapter in (ROOT / "book").glob("*.md"):
+    for chapter in chapter_files(ROOT):
         for key in re.findall(r"\{glue:text\}`([^`]+)`", chapter.read_text(encoding="utf-8")):
             assert key not in ids, (chapter.name, key)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from helpers import ROOT
+from mrcreview.paths import chapter_files
 
 
 def test_code_passes_ruff():
@@ -26,8 +27,9 @@ def test_no_notebook_files_in_the_book():
 
 def test_every_chapter_is_in_the_table_of_contents():
     toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
-    for chapter in (ROOT / "book").glob("*.md"):
+    for chapter in chapter_files(ROOT):
         assert f"book/{chapter.stem}" in toc, chapter.name
+    assert "book/_template" not in toc  # the template is copied, never built
 
 
 def test_version_agrees_between_pyproject_citation_and_changelog():

@@ -83,7 +83,7 @@ def test_no_pooled_estimate_with_fewer_than_three_studies_or_repeated_studies():
     assert pool_logit(repeated) is None
 
 
-def test_forest_plot_glues_a_pooled_estimate_only_when_allowed(monkeypatch):
+def test_a_forest_plot_glues_a_pooled_estimate_only_when_allowed(monkeypatch):
     from mrcreview import chapter
 
     glued = {}
@@ -111,14 +111,24 @@ def test_forest_plot_glues_a_pooled_estimate_only_when_allowed(monkeypatch):
             "citation_key": ["k"] * 3,
         }
     )
-    plot_rows = pd.DataFrame({"plot_id": ["p"] * 3, "outcome_id": ["a-x", "b-x", "c-x"]})
     texts = {}
     for pool in ("yes", "no"):
-        plots = pd.DataFrame({"plot_id": ["p"], "title": ["T"], "pool": [pool], "pooling_reason": ["Why."]})
-        chapter.glue_forest("p", plots, plot_rows, outcomes)
-        texts[pool] = glued["pool-forest-p"].data
+        figure = pd.Series(
+            {
+                "figure_id": "p",
+                "chart": "forest",
+                "title": "T",
+                "bars_by": pd.NA,
+                "colour_by": pd.NA,
+                "pool": pool,
+                "pooling_reason": "Why.",
+            }
+        )
+        monkeypatch.setattr("mrcreview.loading.load_figure", lambda figure_id, figure=figure: (figure, outcomes))
+        chapter.glue_figure("p")
+        texts[pool] = glued["pool-p"].data
     estimate, _, _ = dersimonian_laird([10, 30, 12], [40, 60, 80])
     assert texts["yes"].startswith("**Exploratory pooled estimate**")
     assert md_escape(f"{estimate:.1%}") in texts["yes"]
     assert texts["no"] == "No pooled estimate. Why\\."
-    assert {"fig-forest-p", "tbl-forest-p"} <= set(glued)
+    assert {"fig-p", "tbl-p"} <= set(glued)

@@ -21,10 +21,6 @@ def read_library(path: Path):
     return bibtexparser.parse_string(text)
 
 
-def cited_keys(path: Path) -> set[str]:
-    return {entry.key for entry in read_library(path).entries}
-
-
 # pybtex turns these LaTeX commands into links, whatever field they are in.
 LINK_COMMAND = re.compile(r"\\(url|href)(?![a-z])", re.IGNORECASE)
 MAX_FIELD = 2000  # characters: long author lists, never a payload

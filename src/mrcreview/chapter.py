@@ -1,7 +1,7 @@
 """What a chapter's cells call to place data in the text: one glue helper per kind of output.
 
-A chapter builds with `glue_*` in a hidden cell and places the result with
-{glue:text}, {glue:md} or {glue:figure}; the check refuses a key no cell glues.
+A chapter builds with `glue_*` in a hidden cell and places the result with {glue:text},
+{glue:md}, or for a figure an evidence-figure block; the check refuses a key no cell glues.
 A single reported number needs no code: {n}`outcome-id` places it (sphinx_ext.py).
 """
 
@@ -49,37 +49,34 @@ def glue_markdown(name: str, text: str) -> str:
     return text
 
 
-def glue_figure(name: str, chart, description: str, rows: pd.DataFrame, caption: str):
-    """A chart and, under the table label tbl-<name without fig->, the numbers it shows.
+def glue_figure(figure_id: str) -> dict | None:
+    """Glue the figure that data/figures.csv describes: its chart as fig-<id>, the numbers it shows as
+    tbl-<id>, and for a forest plot with a pooling rule, as pool-<id>, the pooled estimate (where the
+    plot may be pooled and the rule allows) or why there is none. A chapter places all of them with
+    one evidence-figure block whose text is the caption."""
+    from mrcreview.figures import chart_figure
+    from mrcreview.loading import load_figure
+    from mrcreview.synthesis import pool_logit
+    from mrcreview.tables import table_forest
 
-    The chart's text alternative is the description followed by every value it shows.
-    """
-    glue_chart(name, chart, f"{description}. {describe(rows)}")
-    glue_table(name.replace("fig-", "tbl-", 1), caption, table_numbers(rows))
-    return chart
-
-
-def glue_forest(plot_id: str, plots: pd.DataFrame, plot_rows: pd.DataFrame, outcomes: pd.DataFrame) -> dict | None:
-    """Glue one forest plot as fig-forest-<id>, its table as tbl-forest-<id>, and as pool-forest-<id>
-    either the pooled estimate (where the plot may be pooled and the rule allows) or why there is none."""
-    from mrcreview.synthesis import chart_forest, pool_logit, table_forest
-
-    plot = plots.set_index("plot_id").loc[plot_id]
-    rows = outcomes[outcomes["outcome_id"].isin(plot_rows.loc[plot_rows["plot_id"] == plot_id, "outcome_id"])]
-    chart = chart_forest(rows, plot["title"])
-    glue_chart(f"fig-forest-{plot_id}", chart, f"Forest plot: {plot['title']}. {describe(rows)}")
-    glue_table(f"tbl-forest-{plot_id}", f"Numbers in the forest plot: {plot['title']}.", table_forest(rows))
-    pooled = pool_logit(rows) if plot["pool"] == "yes" else None
+    figure, rows = load_figure(figure_id)
+    kind = "Forest plot" if figure["chart"] == "forest" else "Bar chart"
+    glue_chart(f"fig-{figure_id}", chart_figure(figure, rows), f"{kind}: {figure['title']}. {describe(rows)}")
+    table = table_forest(rows) if figure["chart"] == "forest" else table_numbers(rows)
+    glue_table(f"tbl-{figure_id}", f"Numbers shown in the figure: {figure['title']}.", table)
+    if pd.isna(figure["pool"]):
+        return None
+    pooled = pool_logit(rows) if figure["pool"] == "yes" else None
     if pooled:
         detail = (
             f"(random effects, logit scale) of {', '.join(pooled['studies'])}: {pooled['estimate']:.1%} "
             f"(95% CI {pooled['low']:.1%}–{pooled['high']:.1%}); I² {pooled['i2']:.0%}, τ² {pooled['tau2']:.3f}. "
-            f"{plot['pooling_reason']}"
+            f"{figure['pooling_reason']}"
         )
         text = f"**Exploratory pooled estimate** {md_escape(detail)}"
     else:
-        text = f"No pooled estimate. {md_escape(plot['pooling_reason'])}"
-    glue_markdown(f"pool-forest-{plot_id}", text)
+        text = f"No pooled estimate. {md_escape(figure['pooling_reason'])}"
+    glue_markdown(f"pool-{figure_id}", text)
     return pooled
 
 

@@ -31,7 +31,7 @@ class Known:
 
     outcome_ids: frozenset[str] = frozenset()
     study_ids: frozenset[str] = frozenset()
-    plot_ids: frozenset[str] = frozenset()
+    figure_ids: frozenset[str] = frozenset()
     citation_keys: frozenset[str] = frozenset()
     resources: frozenset[str] = frozenset()
 
@@ -46,7 +46,7 @@ def closest(found: str, valid: set[str] | frozenset[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def number_problems(chapters: dict[str, str], known: Known) -> list[Problem]:
+def number_problems(chapters: dict[str, str], known: Known, root: Path) -> list[Problem]:
     """{n}`id`: the id must be an outcome_id of data/outcomes.csv."""
     return [
         Problem(
@@ -63,7 +63,7 @@ def number_problems(chapters: dict[str, str], known: Known) -> list[Problem]:
     ]
 
 
-def citation_problems(chapters: dict[str, str], known: Known) -> list[Problem]:
+def citation_problems(chapters: dict[str, str], known: Known, root: Path) -> list[Problem]:
     """{cite:p}`key` and its kin: every key must be defined in refs.bib."""
     problems = []
     for file, source in chapters.items():
@@ -79,11 +79,11 @@ def citation_problems(chapters: dict[str, str], known: Known) -> list[Problem]:
     return problems
 
 
-def label_problems(chapters: dict[str, str], known: Known) -> list[Problem]:
+def label_problems(chapters: dict[str, str], known: Known, root: Path) -> list[Problem]:
     """{numref} and {ref}: the label must be defined in some chapter (or be an evidence-register entry)."""
     labels = set()
     for source in chapters.values():
-        glued, _ = glue_keys_defined(source, known.plot_ids)
+        glued, _ = glue_keys_defined(source)
         labels |= labels_defined(source, glued)
     labels |= {f"ev-{i}" for i in known.outcome_ids}
     problems = []
@@ -101,10 +101,11 @@ NAMED_IN_CODE = {
     "load_outcomes": ("outcome_ids", "an outcome_id of data/outcomes.csv"),
     "load_studies": ("study_ids", "a study_id of data/studies.csv"),
     "count_rows": ("resources", "a resource named in data/datapackage.json"),
+    "glue_figure": ("figure_ids", "a figure_id of data/figures.csv"),
 }
 
 
-def code_id_problems(chapters: dict[str, str], known: Known) -> list[Problem]:
+def code_id_problems(chapters: dict[str, str], known: Known, root: Path) -> list[Problem]:
     problems = []
     for file, source in chapters.items():
         for line, column, function, value in literal_arguments(source, *NAMED_IN_CODE):
@@ -115,7 +116,7 @@ def code_id_problems(chapters: dict[str, str], known: Known) -> list[Problem]:
     return problems
 
 
-def chapter_code_problems(chapters: dict[str, str], known: Known) -> list[Problem]:
+def chapter_code_problems(chapters: dict[str, str], known: Known, root: Path) -> list[Problem]:
     """Code that reaches data other than by a call the build records (chapter_text.hidden_reads)."""
     return [
         Problem(file, line, None, expected, found, column)
@@ -130,7 +131,7 @@ HTML_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s|/?>)|/[A-Za-z]|!--|\?)")
 RAW = re.compile(r"\{raw\}")
 
 
-def chapter_markup_problems(chapters: dict[str, str], known: Known) -> list[Problem]:
+def chapter_markup_problems(chapters: dict[str, str], known: Known, root: Path) -> list[Problem]:
     problems = []
     for file, source in chapters.items():
         prose = CODE_CELL.sub(lambda cell: "\n" * cell.group(0).count("\n"), source)
@@ -145,17 +146,44 @@ def chapter_markup_problems(chapters: dict[str, str], known: Known) -> list[Prob
     return problems
 
 
-def glue_key_problems(chapters: dict[str, str], known: Known) -> list[Problem]:
+def glue_key_problems(chapters: dict[str, str], known: Known, root: Path) -> list[Problem]:
     """Every output a chapter places with {glue} must be one its code glues."""
     problems = []
     for file, source in chapters.items():
-        keys, patterns = glue_keys_defined(source, known.plot_ids)
+        keys, patterns = glue_keys_defined(source)
         for line, column, key in glue_placements(source):
             if key in keys or any(p.fullmatch(key) for p in patterns):
                 continue
-            hint = " (a number is placed with {n}`outcome-id`)" if key in known.outcome_ids else closest(key, keys)
+            if key in known.outcome_ids:
+                hint = " (a number is placed with {n}`outcome-id`)"
+            elif key.startswith("fig-") and key[4:] in known.figure_ids:
+                hint = f' (a code cell calls mr.glue_figure("{key[4:]}") to draw it)'
+            else:
+                hint = closest(key, keys)
             expected = f"a key glued by this chapter's code{hint}"
             problems.append(Problem(file, line, "glue", expected, repr(key), column))
+    return problems
+
+
+# A chapter may offer the project's own data for download; anything it reads in from elsewhere
+# (a file outside the project, an include) would be published with the site.
+FILE_DIRECTIVE = re.compile(r"^(?:`{3,}|:{3,})\{(include|literalinclude|image|figure)\}", re.M)
+
+
+def file_problems(chapters: dict[str, str], known: Known, root: Path) -> list[Problem]:
+    problems = []
+    for file, source in chapters.items():
+        folder = (root / file).parent
+        for line, column, _, content in role_uses(source, "download"):
+            target = reference_target(content)
+            path = (folder / target).resolve()
+            if not (path.is_relative_to(root.resolve()) and path.is_file()):
+                expected = "a file of the project, e.g. ../data/outcomes.csv"
+                problems.append(Problem(file, line, "download", expected, repr(target), column))
+        for match in FILE_DIRECTIVE.finditer(source):
+            line = source.count("\n", 0, match.start()) + 1
+            expected = "no file read into the page (place data with {n}, a table or a figure)"
+            problems.append(Problem(file, line, None, expected, f"{{{match.group(1)}}}", 1))
     return problems
 
 
@@ -167,9 +195,10 @@ CHAPTER_RULES = [
     chapter_code_problems,
     chapter_markup_problems,
     glue_key_problems,
+    file_problems,
 ]
 
 
 def chapter_problems(root: Path, known: Known) -> list[Problem]:
     chapters = read_chapters(root)
-    return [problem for rule in CHAPTER_RULES for problem in rule(chapters, known)]
+    return [problem for rule in CHAPTER_RULES for problem in rule(chapters, known, root)]

@@ -89,22 +89,24 @@ def hidden_reads(source: str) -> list[tuple[int, int, str, str]]:
 
 GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`:]+)(?::\w+)?`")
 GLUE_DIRECTIVE = re.compile(r"^(?:`{3,}|:{3,})\{glue(?::\w+)?\}[ \t]+(\S+)", re.M)
+FIGURE_DIRECTIVE = re.compile(r"^(?:`{3,}|:{3,})\{evidence-figure\}[ \t]+(\S+)", re.M)
 
 
 def glue_placements(source: str) -> list[tuple[int, int, str]]:
-    """(line, column, key) of every glued output a chapter's text places."""
+    """(line, column, key) of every glued output a chapter's text places (an evidence-figure block
+    places its chart, fig-<id>)."""
     found = []
-    for pattern in (GLUE_ROLE, GLUE_DIRECTIVE):
+    for pattern, prefix in ((GLUE_ROLE, ""), (GLUE_DIRECTIVE, ""), (FIGURE_DIRECTIVE, "fig-")):
         for match in pattern.finditer(source):
             line = source.count("\n", 0, match.start(1)) + 1
             column = match.start(1) - source.rfind("\n", 0, match.start(1))
-            found.append((line, column, match.group(1)))
+            found.append((line, column, prefix + match.group(1)))
     return sorted(found)
 
 
-def glue_keys_defined(source: str, plot_ids: set[str]) -> tuple[set[str], list[re.Pattern]]:
+def glue_keys_defined(source: str) -> tuple[set[str], list[re.Pattern]]:
     """The keys a chapter's code glues: literal keys of mr.glue_*(...) calls, patterns for keys built
-    with f-strings, and the keys the helpers derive (a figure's table, every forest plot's outputs)."""
+    with f-strings, and for mr.glue_figure("<id>") its chart, table and pooling note."""
     keys, patterns = set(), []
     for _, code in code_cells(source):
         try:
@@ -117,12 +119,10 @@ def glue_keys_defined(source: str, plot_ids: set[str]) -> tuple[set[str], list[r
             name = node.func.attr
             if not name.startswith("glue_"):
                 continue
-            if name == "glue_forest":
-                keys |= {f"{kind}-forest-{plot}" for kind in ("fig", "tbl", "pool") for plot in plot_ids}
+            if name == "glue_figure" and node.args and isinstance(node.args[0], ast.Constant):
+                keys |= {f"{kind}-{node.args[0].value}" for kind in ("fig", "tbl", "pool")}
             elif node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
                 keys.add(node.args[0].value)
-                if name == "glue_figure":
-                    keys.add(node.args[0].value.replace("fig-", "tbl-", 1))
             elif node.args and isinstance(node.args[0], ast.JoinedStr):
                 parts = [re.escape(v.value) if isinstance(v, ast.Constant) else ".+" for v in node.args[0].values]
                 patterns.append(re.compile("".join(parts)))
@@ -152,9 +152,15 @@ LABEL_LINE = re.compile(r"^\(([\w-]+)\)=[ \t]*$|^[ \t]*:name:[ \t]+(\S+)", re.M)
 
 
 def labels_defined(source: str, glued: set[str]) -> set[str]:
-    """The labels a chapter defines: (label)= targets, :name: options, and the tables its figures glue."""
+    """The labels a chapter defines: (label)= targets, :name: options, the figures its evidence-figure
+    blocks place (fig-<id> and tbl-<id>), and the tables its code glues."""
     labels = {a or b for a, b in LABEL_LINE.findall(source)}
-    return labels | {key for key in glued if key.startswith("tbl-")}
+    figures = FIGURE_DIRECTIVE.findall(source)
+    return (
+        labels
+        | {f"{kind}-{f}" for f in figures for kind in ("fig", "tbl")}
+        | {k for k in glued if k.startswith("tbl-")}
+    )
 
 
 def literal_arguments(source: str, *functions: str) -> list[tuple[int, int, str, str]]:

@@ -18,7 +18,7 @@ def run_check(root: Path) -> int:
     if problems:
         print(f"check: {len(problems)} problem(s); nothing was built.", file=sys.stderr)
         return 1
-    print("check: data/, refs.bib and the chapters' citations are consistent.")
+    print("check: data/, refs.bib, CITATION.cff and the chapters are consistent.")
     return 0
 
 

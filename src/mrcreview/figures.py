@@ -8,7 +8,8 @@ import re
 import altair as alt
 import pandas as pd
 
-from mrcreview.numbers import format_value
+from mrcreview.numbers import format_value, fraction
+from mrcreview.synthesis import interval_text, with_intervals
 
 
 def tooltip(*middle: alt.Tooltip) -> list[alt.Tooltip]:
@@ -55,6 +56,41 @@ def chart_proportions(outcomes: pd.DataFrame, y: str, title: str, color: str | N
     bars = alt.Chart(data, title=title).mark_bar().encode(**encoding)
     labels = bars.mark_text(align="left", dx=3).encode(text="shown:N", color=alt.value("black"))
     return (bars + labels).properties(width=360)
+
+
+def chart_forest(rows: pd.DataFrame, title: str) -> alt.Chart:
+    """Estimates with their intervals, one line per reported number; ratios on a log scale."""
+    rows = with_intervals(rows).sort_values("outcome_id")
+    data = chart_data(rows)
+    data["low"], data["high"] = rows["low"].to_numpy(), rows["high"].to_numpy()
+    data["interval"] = [interval_text(r) + f" ({r['interval_source']})" for _, r in rows.iterrows()]
+    data["n"] = [fraction(r) or "not reported" for _, r in rows.iterrows()]
+    ratio = rows["unit"].iloc[0] != "proportion"
+    scale = alt.Scale(type="log") if ratio else alt.Scale(domain=[0, 1])
+    axis = alt.Axis(title="Ratio (log scale)" if ratio else "Proportion", format="" if ratio else "%")
+    hover = tooltip(
+        alt.Tooltip("n:N", title="n/N"),
+        alt.Tooltip("shown:N", title="Estimate"),
+        alt.Tooltip("interval:N", title="95% CI"),
+    )
+    label = "arm_detail" if data["outcome"].nunique() == 1 else "detail"
+    y = alt.Y(f"{label}:N", title=None, sort=list(dict.fromkeys(data[label])), axis=alt.Axis(labelLimit=380))
+    base = alt.Chart(data, title=title).encode(y=y, tooltip=hover)
+    bars = base.mark_rule().encode(x=alt.X("low:Q", scale=scale), x2="high:Q")
+    points = base.mark_point(filled=True, size=70).encode(x=alt.X("value:Q", scale=scale, axis=axis))
+    return (bars + points).properties(width=300)
+
+
+# What each bar is labelled with (figures.csv bars_by): columns of chart_data.
+BARS_BY = {"study_arm": "label", "outcome": "outcome", "arm": "arm"}
+
+
+def chart_figure(figure: pd.Series, rows: pd.DataFrame) -> alt.Chart:
+    """The chart a row of data/figures.csv describes, over the outcome rows it shows."""
+    if figure["chart"] == "forest":
+        return chart_forest(rows, figure["title"])
+    colour = figure["colour_by"] if pd.notna(figure["colour_by"]) else None
+    return chart_proportions(rows, y=BARS_BY[figure["bars_by"]], title=figure["title"], color=colour)
 
 
 def _safe_json(spec: dict) -> str:

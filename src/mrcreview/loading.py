@@ -44,14 +44,12 @@ AS_TYPED = ("value", "ci_lower", "ci_upper")
 
 
 @recorded
-def load_outcomes(*outcome_ids: str, root: Path | None = None, plotted: bool = False) -> pd.DataFrame:
+def load_outcomes(*outcome_ids: str, root: Path | None = None) -> pd.DataFrame:
     """Reported numbers, each joined to its study's short name and design; with outcome_ids, only
-    those rows, in the order given; with plotted, only the rows in a forest plot.
+    those rows, in the order given.
 
     A chapter that asks for the rows it shows is run again only when one of them changes."""
     outcomes = _only(_load("outcomes", root, as_text=AS_TYPED), "outcome_id", outcome_ids, "outcomes.csv")
-    if plotted:
-        outcomes = outcomes[outcomes["outcome_id"].isin(_load("forest_plot_rows", root)["outcome_id"])]
     outcomes = outcomes.reset_index(drop=True)
     for column in AS_TYPED:
         outcomes[f"{column}_text"] = outcomes[column]
@@ -87,9 +85,18 @@ def load_review_references(*, root: Path | None = None) -> pd.DataFrame:
 
 
 @recorded
-def load_forest_plots(*, root: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The forest plots, and which outcome rows each shows."""
-    return _load("forest_plots", root), _load("forest_plot_rows", root)
+def load_figures(*, root: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The figures described in data, and which outcome rows each shows."""
+    return _load("figures", root), _load("figure_rows", root)
+
+
+@recorded
+def load_figure(figure_id: str, *, root: Path | None = None) -> tuple[pd.Series, pd.DataFrame]:
+    """One figure of data/figures.csv and the outcome rows it shows (in outcome_id order)."""
+    figures = _only(_load("figures", root), "figure_id", (figure_id,), "figures.csv")
+    rows = _load("figure_rows", root)
+    ids = rows.loc[rows["figure_id"] == figure_id, "outcome_id"]
+    return figures.iloc[0], load_outcomes.__wrapped__(*ids, root=root)
 
 
 @recorded

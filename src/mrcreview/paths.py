@@ -25,10 +25,6 @@ def data_dir(root: Path | None = None) -> Path:
     return (root or project_root()) / "data"
 
 
-def bib_path(root: Path | None = None) -> Path:
-    return (root or project_root()) / "refs.bib"
-
-
 def chapter_files(root: Path | None = None) -> list[Path]:
     """The book's chapters: book/**/*.md, except files whose name starts with _ (the template)."""
     folder = (root or project_root()) / "book"

@@ -5,11 +5,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from mrcreview.chapter_text import literal_arguments
 from mrcreview.dependencies import recorded
-from mrcreview.loading import load_forest_plots, load_outcomes
+from mrcreview.loading import load_figures
 from mrcreview.markdown import cite, md_escape
 from mrcreview.numbers import format_value, fraction
-from mrcreview.paths import project_root
+from mrcreview.paths import chapter_files, project_root
 
 NUMBER_ROLE = re.compile(r"\{n\}`([^`]*)`")
 
@@ -30,16 +31,19 @@ def numbers_in(source: str) -> list[str]:
 
 @recorded
 def numbers_used(*, root: Path | None = None) -> dict[str, list[str]]:
-    """Which outcome rows each chapter shows: placed in its prose, named in its code for a table or
-    figure, or drawn in a forest plot (glue_forest). Prose placements come first, in order of use."""
+    """Which outcome rows each chapter shows: placed in its prose with {n}, loaded by id in its code
+    for a table, or drawn in a figure it glues. Prose placements come first, in order of use."""
     root = root or project_root()
-    ids = set(load_outcomes(root=root)["outcome_id"])
-    plotted = list(load_forest_plots(root=root)[1]["outcome_id"])
+    figures = load_figures(root=root)[1].groupby("figure_id")["outcome_id"].apply(list).to_dict()
     used = {}
-    for chapter in sorted((root / "book").glob("*.md")):
+    for chapter in chapter_files(root):
         source = chapter.read_text(encoding="utf-8")
-        named = [word for word in re.findall(r"[\w-]+", source) if word in ids]
-        keys = list(dict.fromkeys(numbers_in(source) + named + (plotted if "glue_forest(" in source else [])))
+        named = [
+            value
+            for _, _, function, value in literal_arguments(source, "load_outcomes", "glue_figure")
+            for value in (figures.get(value, []) if function == "glue_figure" else [value])
+        ]
+        keys = list(dict.fromkeys(numbers_in(source) + named))
         if keys:
             used[chapter.stem] = keys
     return used

@@ -30,7 +30,7 @@ from sphinx.util.docutils import SphinxDirective
 from mrcreview.bibstyle import register as register_bibliography_style
 from mrcreview.changes import current_version, release_date
 from mrcreview.dependencies import RECORD, changed_pages, start_record
-from mrcreview.loading import evidence_as_of, number_text
+from mrcreview.loading import evidence_as_of, load_figure, number_text
 from mrcreview.register import NUMBER_ROLE, anchor
 from mrcreview.tables import EVIDENCE_HEADING, evidence_summary_markdown
 
@@ -101,6 +101,34 @@ class EvidenceSummary(SphinxDirective):
         container = nodes.container(classes=["evidence-summary"])
         self.state.nested_parse(StringList(text.splitlines(), source=self.get_source_info()[0]), 0, container)
         return [container]
+
+
+class EvidenceFigure(SphinxDirective):
+    """A figure of data/figures.csv, glued by the chapter's mr.glue_figure("<id>"): places the chart
+    as fig-<id> with the block's text as caption, then its numbers as table tbl-<id>, then, for a forest
+    plot with a pooling rule, the pooled estimate or why there is none."""
+
+    required_arguments = 1
+    has_content = True
+
+    def run(self):
+        figure_id = self.arguments[0]
+        try:
+            figure, _ = load_figure(figure_id, root=Path(self.env.srcdir))
+        except KeyError:
+            message = f"evidence-figure {figure_id[:80]!r}: expected a figure_id of data/figures.csv; found none"
+            return [self.state.document.reporter.warning(message, line=self.lineno)]
+        caption = "\n".join(self.content)
+        fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", caption)), default=0) + 1)
+        text = f"{fence}{{glue:figure}} fig-{figure_id}\n:name: fig-{figure_id}\n\n{caption}\n{fence}\n\n"
+        text += f"```{{glue:md}} tbl-{figure_id}\n:format: myst\n```\n"
+        if isinstance(figure["pool"], str):
+            text += f"\n```{{glue:md}} pool-{figure_id}\n:format: myst\n```\n"
+        holder = nodes.Element()
+        self.state.nested_parse(
+            StringList(text.splitlines(), source=self.get_source_info()[0]), self.content_offset, holder
+        )
+        return holder.children
 
 
 def vendored_versions(root: Path) -> dict[str, str]:
@@ -267,6 +295,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", pages_whose_data_changed)
     app.add_role("n", number_role)
     app.add_directive("evidence-summary", EvidenceSummary)
+    app.add_directive("evidence-figure", EvidenceFigure)
     app.connect("html-page-context", tidy_page_scripts, priority=900)  # after the themes add theirs
     app.connect("builder-inited", add_vega)
     app.connect("builder-inited", escape_search_titles)

@@ -1,18 +1,12 @@
-"""Evidence synthesis: confidence intervals, forest plots and (rule-bound) pooled estimates.
+"""Evidence synthesis: confidence intervals and (rule-bound) pooled estimates.
 
 Intervals come from statsmodels: the interval a source states is shown as stated; a
 proportion with a numerator and a denominator gets a Wilson score interval; a proportion
 known only as a percentage gets none and is flagged.
 """
 
-import altair as alt
 import numpy as np
 import pandas as pd
-
-from mrcreview.figures import chart_data, tooltip
-from mrcreview.markdown import cite, markdown_table, md_escape
-from mrcreview.numbers import format_value, fraction
-from mrcreview.register import number_link
 
 MIN_STUDIES_TO_POOL = 3
 
@@ -29,7 +23,8 @@ def wilson_interval(numerator: int, denominator: int, level: float = 0.95) -> tu
 
 
 def with_intervals(outcomes: pd.DataFrame) -> pd.DataFrame:
-    """Add low, high and interval_source: 'stated', 'Wilson', or 'none (percentage only)'."""
+    """Add low, high and interval_source: 'stated', 'Wilson', 'none (percentage only)' for a proportion
+    without numerator and denominator, or 'none stated' for another estimate without its interval."""
     rows = outcomes.copy()
     low, high, source = [], [], []
     for _, row in rows.iterrows():
@@ -39,59 +34,18 @@ def with_intervals(outcomes: pd.DataFrame) -> pd.DataFrame:
             a, b = wilson_interval(int(row["numerator"]), int(row["denominator"]))
             low.append(a), high.append(b), source.append("Wilson")
         else:
-            low.append(np.nan), high.append(np.nan), source.append("none (percentage only)")
+            why = "none (percentage only)" if row["unit"] == "proportion" else "none stated"
+            low.append(np.nan), high.append(np.nan), source.append(why)
     rows["low"], rows["high"], rows["interval_source"] = low, high, source
     return rows
 
 
-def _interval_text(row: pd.Series) -> str:
-    if row["interval_source"] == "none (percentage only)":
+def interval_text(row: pd.Series) -> str:
+    if pd.isna(row["low"]):
         return "not available"
     if row["unit"] == "proportion":
         return f"{row['low']:.1%}–{row['high']:.1%}"
     return f"{row['low']:.2f}–{row['high']:.2f}"
-
-
-def table_forest(rows: pd.DataFrame) -> str:
-    body = []
-    for _, row in with_intervals(rows).iterrows():
-        body.append(
-            [
-                md_escape(row["short_name"]),
-                md_escape(row["arm"]),
-                md_escape(row["timepoint"]) if pd.notna(row["timepoint"]) else "",
-                number_link(row["outcome_id"], format_value(row)),
-                md_escape(_interval_text(row)),
-                md_escape(row["interval_source"]),
-                md_escape(fraction(row) or ""),
-                cite(row["citation_key"]),
-            ]
-        )
-    header = ["Study", "Arm or group", "Time point", "Estimate", "95% CI", "Interval", "n/N", "Source"]
-    return markdown_table(header, body)
-
-
-def chart_forest(rows: pd.DataFrame, title: str) -> alt.Chart:
-    """Estimates with their intervals, one line per reported number; ratios on a log scale."""
-    rows = with_intervals(rows).sort_values("outcome_id")
-    data = chart_data(rows)
-    data["low"], data["high"] = rows["low"].to_numpy(), rows["high"].to_numpy()
-    data["interval"] = [_interval_text(r) + f" ({r['interval_source']})" for _, r in rows.iterrows()]
-    data["n"] = [fraction(r) or "not reported" for _, r in rows.iterrows()]
-    ratio = rows["unit"].iloc[0] != "proportion"
-    scale = alt.Scale(type="log") if ratio else alt.Scale(domain=[0, 1])
-    axis = alt.Axis(title="Ratio (log scale)" if ratio else "Proportion", format="" if ratio else "%")
-    hover = tooltip(
-        alt.Tooltip("n:N", title="n/N"),
-        alt.Tooltip("shown:N", title="Estimate"),
-        alt.Tooltip("interval:N", title="95% CI"),
-    )
-    label = "arm_detail" if data["outcome"].nunique() == 1 else "detail"
-    y = alt.Y(f"{label}:N", title=None, sort=list(dict.fromkeys(data[label])), axis=alt.Axis(labelLimit=380))
-    base = alt.Chart(data, title=title).encode(y=y, tooltip=hover)
-    bars = base.mark_rule().encode(x=alt.X("low:Q", scale=scale), x2="high:Q")
-    points = base.mark_point(filled=True, size=70).encode(x=alt.X("value:Q", scale=scale, axis=axis))
-    return (bars + points).properties(width=300)
 
 
 def pool_logit(rows: pd.DataFrame) -> dict | None:

@@ -9,6 +9,7 @@ from mrcreview.loading import load_outcomes, load_studies
 from mrcreview.markdown import cite, markdown_table, md_code, md_escape
 from mrcreview.numbers import format_value, fraction
 from mrcreview.register import number_link
+from mrcreview.synthesis import interval_text, with_intervals
 
 PATHWAY_COLUMNS = {
     "setting": "Setting",
@@ -44,6 +45,26 @@ def table_numbers(outcomes: pd.DataFrame) -> str:
             ]
         )
     return markdown_table(["Study", "Arm or group", "Outcome", "Time point", "Value", "n/N", "Source"], rows)
+
+
+def table_forest(rows: pd.DataFrame) -> str:
+    body = []
+    for _, row in with_intervals(rows).iterrows():
+        body.append(
+            [
+                md_escape(row["short_name"]),
+                md_escape(row["arm"]),
+                md_escape(row["outcome"]),
+                md_escape(row["timepoint"]) if pd.notna(row["timepoint"]) else "",
+                number_link(row["outcome_id"], format_value(row)),
+                md_escape(interval_text(row)),
+                md_escape(row["interval_source"]),
+                md_escape(fraction(row) or ""),
+                cite(row["citation_key"]),
+            ]
+        )
+    header = ["Study", "Arm or group", "Outcome", "Time point", "Estimate", "95% CI", "Interval", "n/N", "Source"]
+    return markdown_table(header, body)
 
 
 def numbered_table(name: str, caption: str, table: str) -> str:

@@ -293,6 +293,49 @@ def outcome_problems(file: str, rows: list[tuple[int, dict]]) -> list[Problem]:
     return problems
 
 
+RATIO_UNITS = {"hazard_ratio", "odds_ratio", "relative_risk"}
+
+
+def figure_problems(
+    file: str, figures: list[tuple[int, dict]], shown_rows: list[tuple[int, dict]], units: dict[str, str]
+) -> list[Problem]:
+    """A figure is drawable: bars say what labels them and show proportions; a forest plot shows
+    proportions or ratios, not both; a pooling rule comes with its reason; every figure shows a row."""
+    problems = []
+    shows: dict[str, list[str]] = {}
+    for _, row in shown_rows:
+        shows.setdefault(row["figure_id"], []).append(units.get(row["outcome_id"], ""))
+    for line, row in figures:
+        chart, figure_units = row["chart"], shows.get(row["figure_id"], [])
+        if not figure_units:
+            problems.append(Problem(file, line, "figure_id", "a figure with rows in data/figure_rows.csv", "none"))
+        if chart == "bars":
+            if not row["bars_by"]:
+                problems.append(
+                    Problem(file, line, "bars_by", "what labels each bar, for a bar chart", "an empty cell")
+                )
+            if row["pool"]:
+                problems.append(
+                    Problem(file, line, "pool", "an empty cell for a bar chart (forest plots only)", row["pool"])
+                )
+            if any(unit != "proportion" for unit in figure_units):
+                expected = "a bar chart of proportions only (ratios, counts and times go in a forest plot or the text)"
+                problems.append(Problem(file, line, "chart", expected, ", ".join(sorted(set(figure_units)))))
+        elif chart == "forest":
+            for column in ("bars_by", "colour_by"):
+                if row[column]:
+                    problems.append(Problem(file, line, column, "an empty cell for a forest plot", row[column]))
+            kinds = {"ratio" if unit in RATIO_UNITS else unit for unit in figure_units}
+            if kinds - {"proportion", "ratio"} or len(kinds) > 1:
+                expected = "a forest plot of proportions only or of ratios only"
+                problems.append(Problem(file, line, "chart", expected, ", ".join(sorted(set(figure_units)))))
+        if row["pool"] and not row["pooling_reason"]:
+            problems.append(
+                Problem(file, line, "pooling_reason", "why the numbers are or are not pooled", "an empty cell")
+            )
+    return problems
+
+
 def study_problems(file: str, rows: list[tuple[int, dict]], today: date) -> list[Problem]:
     problems = []
     for line, row in rows:
@@ -361,11 +404,14 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
         problems += study_problems(paths["studies"], tables[paths["studies"]], today)
     if "review_references" in paths:
         problems += review_reference_problems(paths["review_references"], tables[paths["review_references"]])
+    if {"figures", "figure_rows", "outcomes"} <= set(paths):
+        units = {row["outcome_id"]: row["unit"] for _, row in tables[paths["outcomes"]]}
+        problems += figure_problems(paths["figures"], tables[paths["figures"]], tables[paths["figure_rows"]], units)
     problems += citation_key_problems(tables, keys)
     known = Known(
         outcome_ids=ids(tables, paths.get("outcomes"), "outcome_id"),
         study_ids=ids(tables, paths.get("studies"), "study_id"),
-        plot_ids=ids(tables, paths.get("forest_plots"), "plot_id"),
+        figure_ids=ids(tables, paths.get("figures"), "figure_id"),
         citation_keys=frozenset(keys),
         resources=frozenset(paths),
     )

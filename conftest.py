@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent
 
 
 def pytest_collect_file(file_path: Path, parent):
-    if file_path.suffix != ".md" or file_path.parent != ROOT / "book":
+    # book/_template.md is not a chapter: its placeholders are filled in when it is copied
+    if file_path.suffix != ".md" or file_path.parent != ROOT / "book" or file_path.name.startswith("_"):
         return None
     notebook = jupytext.read(file_path)
     if not any(cell.cell_type == "code" for cell in notebook.cells):

@@ -29,17 +29,18 @@ FINGERPRINTED = [
     "requirements.lock",
     "vendor/package-lock.json",
     "CITATION.cff",
-    "_templates/static/webpack-macros.html",
 ]
 
 
 def fingerprint(root: Path) -> str:
     digest = hashlib.sha256()
     package = Path(mrcreview.__file__).parent
-    files = [root / name for name in FINGERPRINTED] + sorted(package.rglob("*.py"))
+    templates = sorted(p for p in (root / "_templates").rglob("*") if p.is_file())  # the theme's pages, overridden
+    files = [root / name for name in FINGERPRINTED] + templates + sorted(package.rglob("*.py"))
     for path in files:
         if path.exists():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+            name = path.relative_to(root) if path.is_relative_to(root) else path.relative_to(package)
+            digest.update(name.as_posix().encode() + b"\0" + path.read_bytes())
     # Every page's footer shows the evidence date: when it moves, every page is rewritten.
     digest.update(str(evidence_as_of(root=root)).encode())
     return digest.hexdigest()

@@ -48,6 +48,10 @@ def test_site_has_index_and_table_1_with_resolved_citations(built_project):
     for _, row in mrcreview.load_clinical_pathways(root=built_project).iterrows():
         assert row["strategy"] in table
         assert row["key_steps"] in table
+    # it keeps the source review's name: its title says Table 1, and this book gives it no number of its own
+    title = re.sub(r"<[^>]+>", "", table[table.index(">") + 1 : table.index("<table")]).strip()
+    assert title.startswith("Table 1 of the source review"), title
+    assert "caption-number" not in table
     # every citation in Table 1 links to an entry of the bibliography page
     links = re.findall(r'href="bibliography.html#([\w-]+)"', table)
     assert links

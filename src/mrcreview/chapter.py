@@ -26,9 +26,11 @@ def glue_text(key: str, text) -> str:
     return str(text)
 
 
-def glue_table(name: str, caption: str, table: str) -> str:
-    """Glue a numbered MyST table; place it with {glue:md} and `:format: myst`."""
-    text = numbered_table(name, caption, table)
+def glue_table(name: str, caption: str, table: str, numbered: bool = True) -> str:
+    """Glue a MyST table, numbered as tbl-... unless numbered=False (a table that keeps its source's
+    name, like the review's Table 1, whose chapter then labels it); place it with {glue:md} and
+    `:format: myst`."""
+    text = numbered_table(name if numbered else None, caption, table)
     glue(name, Markdown(text), display=False)
     return text
 

@@ -129,6 +129,8 @@ def chapter_code_problems(chapters: dict[str, str], known: Known, root: Path) ->
 # contributors too, so they place text with Markdown only (the build also disables MyST's HTML syntax).
 HTML_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s|/?>)|/[A-Za-z]|!--|\?)")
 RAW = re.compile(r"\{raw\}")
+# Role content ({ref}`title <label>`) and code spans are shown as text, never parsed as HTML.
+LITERAL = re.compile(r"(?:\{[\w:-]+\})?(`+)(?:(?!\1).)+\1")
 
 
 def chapter_markup_problems(chapters: dict[str, str], known: Known, root: Path) -> list[Problem]:
@@ -140,7 +142,7 @@ def chapter_markup_problems(chapters: dict[str, str], known: Known, root: Path) 
             if match := RAW.search(line):
                 expected = "no {raw} directive or role (it puts unescaped HTML into the page)"
                 problems.append(Problem(file, number, None, expected, line.strip()[:80], match.start() + 1))
-            elif match := HTML_TAG.search(prose_line):
+            elif match := HTML_TAG.search(LITERAL.sub(lambda m: " " * len(m.group(0)), prose_line)):
                 expected = "Markdown, not HTML tags (the book shows HTML as text)"
                 problems.append(Problem(file, number, None, expected, prose_line.strip()[:80], match.start() + 1))
     return problems

@@ -67,8 +67,11 @@ def table_forest(rows: pd.DataFrame) -> str:
     return markdown_table(header, body)
 
 
-def numbered_table(name: str, caption: str, table: str) -> str:
-    """Wrap a pipe table in a MyST table directive so it is numbered and can be referenced."""
+def numbered_table(name: str | None, caption: str, table: str) -> str:
+    """Wrap a pipe table in a MyST table directive with its caption, numbered and referable as name; or,
+    without a name, put the caption in bold above it: Sphinx numbers every table that has a caption."""
+    if name is None:
+        return f"**{md_escape(caption)}**\n\n{table}\n"
     return f":::{{table}} {md_escape(caption)}\n:name: {name}\n\n{table}\n:::\n"
 
 

@@ -1,6 +1,7 @@
 """The site builds from data; a changed number shows everywhere; a broken input never publishes."""
 
 import hashlib
+import html as html_text
 import os
 import re
 import shutil
@@ -318,3 +319,26 @@ def test_a_build_killed_while_writing_pages_is_discarded_and_never_publishes_old
         assert "the last build was interrupted; starting afresh" in stdout
         assert waiting.returncode == 0 and "another build is running in this clone" in waiting.stdout
         assert "nothing changed since the last build" in waiting.stdout
+
+def test_the_first_use_of_each_abbreviation_on_a_page_links_to_the_glossary(built_project):
+    site = built_project / "_build" / "html" / "book"
+    terms = re.findall(r'<dt id="term-[^"]+">([^<]+)<', (site / "glossary.html").read_text(encoding="utf-8"))
+    assert len(terms) >= 20
+    checked = 0
+    for page in sorted(site.glob("*.html")):
+        if page.name == "glossary.html":
+            continue
+        text = page.read_text(encoding="utf-8")
+        article = text[text.index("<article") : text.index("</article>")]
+        # headings, table titles and scripts are not prose: the build links no term there
+        article = re.sub(r"<(h[1-6]|caption|script)\b.*?</\1>", "", article, flags=re.S)
+        article = re.sub(
+            r'<a class="glossary-term[^"]*" href="glossary\.html#term-[^"]+">([^<]+)</a>', r"⟦\1⟧", article
+        )
+        words = html_text.unescape(re.sub(r"<[^>]+>", " ", article))
+        for term in terms:
+            uses = re.findall(rf"(?<![\w-])⟦?{re.escape(term)}⟧?(?![\w-])", words)
+            if uses:
+                assert uses[0] == f"⟦{term}⟧" and uses.count(f"⟦{term}⟧") == 1, (page.name, term, uses[:3])
+                checked += 1
+    assert checked >= 20

@@ -96,6 +96,39 @@ def label_problems(chapters: dict[str, str], known: Known, root: Path) -> list[P
     return problems
 
 
+GLOSSARY_BLOCK = re.compile(r"^(`{3,}|:{3,})\{glossary\}[^\n]*\n(.*?)^\1[ \t]*$", re.M | re.S)
+
+
+def glossary_terms(chapters: dict[str, str]) -> set[str]:
+    """The terms of every {glossary} block: its unindented lines (indented lines are definitions)."""
+    return {
+        line.strip()
+        for source in chapters.values()
+        for block in GLOSSARY_BLOCK.finditer(source)
+        for line in block.group(2).splitlines()
+        if line.strip() and not line[0].isspace() and not line.startswith(":")
+    }
+
+
+def term_problems(chapters: dict[str, str], known: Known, root: Path) -> list[Problem]:
+    """{term}`X`: X must be defined in the glossary (book/glossary.md)."""
+    terms = glossary_terms(chapters)
+    folded = {t.lower() for t in terms}
+    return [
+        Problem(
+            file,
+            line,
+            "term",
+            f"a term of the glossary, book/glossary.md{closest(target, terms)}",
+            repr(target),
+            column,
+        )
+        for file, source in chapters.items()
+        for line, column, _, content in role_uses(source, "term")
+        if (target := reference_target(content)).lower() not in folded
+    ]
+
+
 # Chapter code that names data: each literal id must exist, or the chapter fails mid-build.
 NAMED_IN_CODE = {
     "load_outcomes": ("outcome_ids", "an outcome_id of data/outcomes.csv"),
@@ -193,6 +226,7 @@ CHAPTER_RULES = [
     number_problems,
     citation_problems,
     label_problems,
+    term_problems,
     code_id_problems,
     chapter_code_problems,
     chapter_markup_problems,

@@ -208,6 +208,76 @@ def accessible_citations(app: Sphinx, pagename: str, templatename: str, context:
         context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+GLOSSARY = "book/glossary"
+# Text in these is not prose to annotate: a heading, a link, code, a citation, the glossary itself.
+NOT_PROSE = (
+    nodes.title,
+    nodes.reference,
+    nodes.literal,
+    nodes.literal_block,
+    nodes.raw,
+    nodes.term,
+    nodes.citation_reference,
+    addnodes.pending_xref,
+    nodes.FixedTextElement,
+)
+
+
+def link_first_use_of_terms(app: Sphinx, doctree, docname: str) -> None:
+    """On each page, the first use of each glossary term in the text links to its entry."""
+    terms = app.env.get_domain("std")._terms  # lower-cased term -> (docname, anchor)
+    if docname == GLOSSARY or not terms or app.builder.format != "html":
+        return
+    # each term as the glossary writes it: an abbreviation is matched as written (cCR is not CCR)
+    spelling = {
+        name.lower(): name
+        for kind, name in app.env.get_domain("std").objects
+        if kind == "term" and terms.get(name.lower(), ("",))[0] == GLOSSARY
+    }
+    names = set(spelling.values())
+    if not names:
+        return
+    pattern = re.compile(
+        r"(?<![\w-])(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")(?![\w-])", re.I
+    )
+    seen: set[str] = set()
+    for text in list(doctree.findall(nodes.Text)):
+        if any(isinstance(ancestor, NOT_PROSE) for ancestor in _ancestors(text)):
+            continue
+        source, pieces, last = str(text), [], 0
+        for match in pattern.finditer(source):
+            word, key = match.group(1), match.group(1).lower()
+            if key in seen or spelling.get(key) != word:
+                continue
+            seen.add(key)
+            where, anchor = terms[key]
+            uri = app.builder.get_relative_uri(docname, where) + "#" + anchor
+            pieces += [
+                nodes.Text(source[last : match.start()]),
+                nodes.reference(word, word, refuri=uri, internal=True, classes=["glossary-term"]),
+            ]
+            last = match.end()
+        if pieces:
+            pieces.append(nodes.Text(source[last:]))
+            text.parent.replace(text, pieces)
+
+
+def _ancestors(node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
+def glossary_read(app: Sphinx, env, docnames: list[str]) -> None:
+    env.mrcreview_glossary_changed = GLOSSARY in docnames
+
+
+def rewrite_pages_for_glossary(app: Sphinx, env) -> list[str]:
+    """A changed glossary changes which words link to it on every page: rewrite them all (no page's
+    code runs again: they are rewritten, not re-read)."""
+    return sorted(env.found_docs) if getattr(env, "mrcreview_glossary_changed", False) else []
+
+
 def footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Version, release date and evidence date on every page, with a link to how to cite it."""
     root = Path(app.srcdir)
@@ -299,7 +369,10 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", tidy_page_scripts, priority=900)  # after the themes add theirs
     app.connect("builder-inited", add_vega)
     app.connect("builder-inited", escape_search_titles)
+    app.connect("doctree-resolved", link_first_use_of_terms)
     app.connect("doctree-resolved", refuse_unsafe_links)
+    app.connect("env-before-read-docs", glossary_read)
+    app.connect("env-get-updated", rewrite_pages_for_glossary)
     app.add_directive("raw", RawRefused, override=True)
     app.connect("build-finished", copy_vega)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

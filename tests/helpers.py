@@ -54,9 +54,9 @@ class Site:
         self.server.shutdown()
 
 
-def offline_page(browser, base_url: str):
-    """A browser page whose every request outside the local site is aborted and recorded."""
-    page = browser.new_page()
+def offline_page(browser, base_url: str, width: int = 1280):
+    """A browser page, width pixels wide, whose every request outside the local site is aborted and recorded."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
     page.blocked = []
     page.errors = []
 

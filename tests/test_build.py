@@ -320,6 +320,7 @@ def test_a_build_killed_while_writing_pages_is_discarded_and_never_publishes_old
         assert waiting.returncode == 0 and "another build is running in this clone" in waiting.stdout
         assert "nothing changed since the last build" in waiting.stdout
 
+
 def test_the_first_use_of_each_abbreviation_on_a_page_links_to_the_glossary(built_project):
     site = built_project / "_build" / "html" / "book"
     terms = re.findall(r'<dt id="term-[^"]+">([^<]+)<', (site / "glossary.html").read_text(encoding="utf-8"))

@@ -24,9 +24,12 @@ def pages(html_root: Path) -> list[Path]:
     return sorted(p for p in html_root.rglob("*.html") if "_static" not in p.parts)
 
 
-def open_page(browser, site, path: Path):
+PHONE, LAPTOP = 390, 1280  # CSS pixels: a common phone, a common laptop
+
+
+def open_page(browser, site, path: Path, width: int = LAPTOP):
     html_root, url = site
-    page = offline_page(browser, url)
+    page = offline_page(browser, url, width)
     page.goto(f"{url}/{path.relative_to(html_root).as_posix()}")
     page.wait_for_load_state("load")
     page.wait_for_timeout(400)
@@ -85,9 +88,10 @@ def test_every_image_has_a_text_alternative(site):
             assert re.search(r'\balt="[^"]+"', tag) or 'alt=""' in tag and "logo" in tag, (path.name, tag[:80])
 
 
-def test_no_serious_accessibility_violations(site, browser):
+@pytest.mark.parametrize("width", [PHONE, LAPTOP])
+def test_no_serious_accessibility_violations(site, browser, width):
     for path in pages(site[0]):
-        page = open_page(browser, site, path)
+        page = open_page(browser, site, path, width)
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate(
             "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
@@ -114,4 +118,103 @@ def test_print_shows_the_static_charts(site, browser):
     assert static.is_visible()
     assert page.evaluate("img => img.naturalWidth > 0", static.element_handle())
     assert not page.locator(".vega-chart").first.is_visible()
+    page.close()
+
+
+def test_no_page_scrolls_sideways_on_a_phone(site, browser):
+    for path in pages(site[0]):
+        page = open_page(browser, site, path, PHONE)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (path.name, overflow)
+        page.close()
+
+
+TABLE_WIDTHS = """() => {
+  const article = document.querySelector('article.bd-article');
+  if (!article) return [];  // the redirect page and the like
+  const column = article.getBoundingClientRect().width;
+  return [...article.querySelectorAll('table')]
+    .map(t => [t.id || t.closest('[id]').id, t.getBoundingClientRect().width, column]);
+}"""
+
+
+def test_every_table_fits_the_text_column_on_a_laptop(site, browser):
+    tables = 0
+    for path in pages(site[0]):
+        page = open_page(browser, site, path, LAPTOP)
+        for name, width, column in page.evaluate(TABLE_WIDTHS):
+            assert width <= column + 1, (path.name, name, width, column)
+            tables += 1
+        page.close()
+    assert tables >= 10
+
+
+def test_on_a_phone_a_wide_table_shows_each_value_under_its_column_name(site, browser):
+    page = open_page(browser, site, site[0] / "book" / "organ-preservation.html", PHONE)
+    table = page.locator("#tbl-clinical-pathways").locator("xpath=following::table[1]")
+    headers = table.locator("thead th").all_inner_texts()
+    first_row = table.locator("tbody tr").first
+    cells = first_row.locator("td")
+    assert cells.count() == len(headers) >= 5
+    for index, header in enumerate(headers):
+        cell = cells.nth(index)
+        shown = cell.evaluate("td => getComputedStyle(td, '::before').content")
+        assert shown == f'"{header.strip()}: "', (header, shown)
+        assert cell.evaluate("td => getComputedStyle(td).display") == "block"
+    # one block per row: every cell of the row is as wide as the table
+    widths = cells.evaluate_all("tds => tds.map(td => Math.round(td.getBoundingClientRect().width))")
+    assert len(set(widths)) == 1
+    page.close()
+
+
+CHART_FACTS = """() => [...document.querySelectorAll('.vega-chart')].map(chart => {
+  const column = chart.closest('article').getBoundingClientRect().width;
+  const svg = chart.querySelector('svg');
+  const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize));
+  const caption = chart.closest('figure').querySelector('figcaption');
+  const tableLinks = [...caption.querySelectorAll('a[href^="#tbl-"]')].map(a => a.getAttribute('href').slice(1));
+  return {id: chart.id, width: svg.getBoundingClientRect().width, column, smallest: Math.min(...sizes),
+          titles: [...svg.querySelectorAll('.role-axis-title text')].map(t => t.textContent),
+          tables: tableLinks.filter(id => document.getElementById(id))};
+})"""
+
+
+@pytest.mark.parametrize("width", [PHONE, LAPTOP])
+def test_charts_fill_the_column_with_legible_labels_and_link_to_their_numbers(site, browser, width):
+    charts = 0
+    for path in pages(site[0]):
+        if "vegaEmbed(" not in path.read_text(encoding="utf-8"):
+            continue
+        page = open_page(browser, site, path, width)
+        for chart in page.evaluate(CHART_FACTS):
+            assert chart["width"] >= 0.9 * chart["column"] - 40, (path.name, chart)
+            assert chart["width"] <= chart["column"] + 1, (path.name, chart)
+            assert chart["smallest"] >= 11, (path.name, chart)
+            # the horizontal axis says what it measures, and in what unit
+            assert any("(%)" in title or "log scale" in title for title in chart["titles"]), (path.name, chart)
+            # a keyboard or screen-reader user reaches every value through the table the caption links
+            assert chart["tables"], (path.name, chart["id"])
+            charts += 1
+        page.close()
+    assert charts >= 10
+
+
+def test_charts_stay_legible_in_dark_mode(site, browser):
+    page = open_page(browser, site, site[0] / "book" / "rationale.html")
+    page.evaluate("document.documentElement.dataset.theme = 'dark'")
+    page.wait_for_timeout(300)
+    background = page.locator(".vega-chart").first.evaluate("c => getComputedStyle(c).backgroundColor")
+    text = page.locator(".vega-chart svg .role-axis-label text").first.evaluate("t => getComputedStyle(t).fill")
+    assert background == "rgb(255, 255, 255)" and text != "rgb(255, 255, 255)", (background, text)
+    page.close()
+
+
+def test_the_keyboard_focus_is_visible(site, browser):
+    page = open_page(browser, site, site[0] / "book" / "rationale.html")
+    link = page.locator('article a[href*="evidence-register.html#ev-"]').first
+    link.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # focus that arrives by keyboard, as :focus-visible requires
+    outline = link.evaluate("a => [getComputedStyle(a).outlineStyle, parseFloat(getComputedStyle(a).outlineWidth)]")
+    assert outline[0] != "none" and outline[1] >= 2, outline
     page.close()

@@ -200,6 +200,23 @@ def glue_key_problems(chapters: dict[str, str], known: Known, root: Path) -> lis
     return problems
 
 
+FIGURE_BLOCK = re.compile(r"^(`{3,}|:{3,})\{evidence-figure\}[ \t]+(\S+)[ \t]*\n(.*?)^\1[ \t]*$", re.M | re.S)
+
+
+def figure_caption_problems(chapters: dict[str, str], known: Known, root: Path) -> list[Problem]:
+    """A figure's caption links to the table of its numbers: the way a keyboard or screen-reader user
+    reaches every value the chart draws."""
+    problems = []
+    for file, source in chapters.items():
+        for match in FIGURE_BLOCK.finditer(source):
+            figure_id, caption = match.group(2), match.group(3)
+            if f"`tbl-{figure_id}`" not in caption and f"<tbl-{figure_id}>`" not in caption:
+                line = source.count("\n", 0, match.start()) + 1
+                expected = f"a caption that refers to the figure's numbers, {{numref}}`tbl-{figure_id}`"
+                problems.append(Problem(file, line, "evidence-figure", expected, repr(caption.strip()[:80])))
+    return problems
+
+
 # A chapter may offer the project's own data for download; anything it reads in from elsewhere
 # (a file outside the project, an include) would be published with the site.
 FILE_DIRECTIVE = re.compile(r"^(?:`{3,}|:{3,})\{(include|literalinclude|image|figure)\}", re.M)
@@ -231,6 +248,7 @@ CHAPTER_RULES = [
     chapter_code_problems,
     chapter_markup_problems,
     glue_key_problems,
+    figure_caption_problems,
     file_problems,
 ]
 

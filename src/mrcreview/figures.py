@@ -25,6 +25,25 @@ def tooltip(*middle: alt.Tooltip) -> list[alt.Tooltip]:
 
 TOOLTIP = tooltip(alt.Tooltip("outcome:N", title="Outcome"), alt.Tooltip("shown:N", title="Value"))
 
+# Okabe and Ito's palette, told apart with every common colour-vision deficiency.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+MARK_COLOUR = OKABE_ITO[0]
+FONT_SIZE = 12  # every label and axis title; chart titles a little larger
+# Labels take at most 40% of the chart's width (a phone's too); the printed chart is a fixed width.
+LABEL_LIMIT = {"expr": "max(90, containerSize()[0] * 0.4)"}
+PRINT_WIDTH, PRINT_LABEL_LIMIT = 640, 280
+
+
+def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """As wide as the text column, resized with it, with legible type."""
+    return (
+        chart.properties(width="container")
+        .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=LABEL_LIMIT)
+        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=LABEL_LIMIT)
+        .configure_title(fontSize=FONT_SIZE + 2, anchor="start")
+        .configure_view(stroke=None)
+    )
+
 
 def chart_data(outcomes: pd.DataFrame) -> pd.DataFrame:
     """Only the columns a chart shows, sorted, as plain strings: stable specifications."""
@@ -46,16 +65,19 @@ def chart_proportions(outcomes: pd.DataFrame, y: str, title: str, color: str | N
     """Horizontal bars of reported proportions, with a tooltip naming study, citation and data row."""
     data = chart_data(outcomes)
     encoding = dict(
-        x=alt.X("value:Q", title="Reported proportion", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y(f"{y}:N", title=None, sort=list(dict.fromkeys(data[y])), axis=alt.Axis(labelLimit=300)),
+        x=alt.X("value:Q", title="Reported proportion (%)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y(f"{y}:N", title=None, sort=list(dict.fromkeys(data[y]))),
         tooltip=TOOLTIP,
     )
     if color:
-        encoding["color"] = alt.Color(f"{color}:N", title=None, legend=alt.Legend(orient="bottom"))
+        scale = alt.Scale(range=OKABE_ITO)
+        encoding["color"] = alt.Color(
+            f"{color}:N", title=None, scale=scale, legend=alt.Legend(orient="bottom", columns=1)
+        )
         encoding["yOffset"] = alt.YOffset(f"{color}:N")
-    bars = alt.Chart(data, title=title).mark_bar().encode(**encoding)
-    labels = bars.mark_text(align="left", dx=3).encode(text="shown:N", color=alt.value("black"))
-    return (bars + labels).properties(width=360)
+    bars = alt.Chart(data, title=title).mark_bar(color=MARK_COLOUR).encode(**encoding)
+    labels = bars.mark_text(align="left", dx=3, fontSize=FONT_SIZE).encode(text="shown:N", color=alt.value("black"))
+    return styled(bars + labels)
 
 
 def chart_forest(rows: pd.DataFrame, title: str) -> alt.Chart:
@@ -67,18 +89,24 @@ def chart_forest(rows: pd.DataFrame, title: str) -> alt.Chart:
     data["n"] = [fraction(r) or "not reported" for _, r in rows.iterrows()]
     ratio = rows["unit"].iloc[0] != "proportion"
     scale = alt.Scale(type="log") if ratio else alt.Scale(domain=[0, 1])
-    axis = alt.Axis(title="Ratio (log scale)" if ratio else "Proportion", format="" if ratio else "%")
+    kinds = " or ".join(RATIO_NAMES[unit] for unit in sorted(set(rows["unit"]))) if ratio else ""
+    axis = alt.Axis(
+        title=f"{kinds.capitalize()} (log scale)" if ratio else "Proportion (%)", format="" if ratio else "%"
+    )
     hover = tooltip(
         alt.Tooltip("n:N", title="n/N"),
         alt.Tooltip("shown:N", title="Estimate"),
         alt.Tooltip("interval:N", title="95% CI"),
     )
     label = "arm_detail" if data["outcome"].nunique() == 1 else "detail"
-    y = alt.Y(f"{label}:N", title=None, sort=list(dict.fromkeys(data[label])), axis=alt.Axis(labelLimit=380))
+    y = alt.Y(f"{label}:N", title=None, sort=list(dict.fromkeys(data[label])))
     base = alt.Chart(data, title=title).encode(y=y, tooltip=hover)
-    bars = base.mark_rule().encode(x=alt.X("low:Q", scale=scale), x2="high:Q")
-    points = base.mark_point(filled=True, size=70).encode(x=alt.X("value:Q", scale=scale, axis=axis))
-    return (bars + points).properties(width=300)
+    bars = base.mark_rule(color="#333333", strokeWidth=2).encode(x=alt.X("low:Q", scale=scale), x2="high:Q")
+    points = base.mark_point(filled=True, size=80, color=MARK_COLOUR).encode(x=alt.X("value:Q", scale=scale, axis=axis))
+    return styled(bars + points)
+
+
+RATIO_NAMES = {"hazard_ratio": "hazard ratio", "odds_ratio": "odds ratio", "relative_risk": "relative risk"}
 
 
 # What each bar is labelled with (figures.csv bars_by): columns of chart_data.
@@ -100,6 +128,12 @@ def _safe_json(spec: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def printed(spec: dict) -> dict:
+    """The spec for paper: a fixed width, since a page has no container to fill."""
+    text = json.dumps(spec).replace(json.dumps(LABEL_LIMIT), str(PRINT_LABEL_LIMIT))
+    return {**json.loads(text), "width": PRINT_WIDTH}
+
+
 def static_svg(spec: dict) -> str:
     """The chart drawn once at build time (vl-convert), for print, PDF and readers without JavaScript."""
     import vl_convert
@@ -117,7 +151,7 @@ def chart_html(chart: alt.Chart, chart_id: str, description: str):
     spec = chart.to_dict()
     spec.pop("$schema", None)
     label = html.escape(description, quote=True)
-    svg = base64.b64encode(static_svg(spec).encode("utf-8")).decode("ascii")
+    svg = base64.b64encode(static_svg(printed(spec)).encode("utf-8")).decode("ascii")
     return HTML(
         f'<div id="{chart_id}" class="vega-chart" role="img" aria-label="{label}"></div>\n'
         f'<img class="chart-static" alt="{label}" src="data:image/svg+xml;base64,{svg}">\n'

@@ -278,6 +278,35 @@ def rewrite_pages_for_glossary(app: Sphinx, env) -> list[str]:
     return sorted(env.found_docs) if getattr(env, "mrcreview_glossary_changed", False) else []
 
 
+TABLE = re.compile(r"<table\b.*?</table>", re.S)
+
+
+def label_cells(table: str) -> str:
+    """Give each body cell its column's header as data-label, so that on a phone the stylesheet can
+    show a wide table as one block per row, each value under its header's name."""
+    head = re.search(r"<thead>(.*?)</thead>", table, re.S)
+    if head is None:
+        return table
+    names = [
+        html.unescape(re.sub(r"<[^>]+>", "", th)).strip()
+        for th in re.findall(r"<th\b[^>]*>(.*?)</th>", head.group(1), re.S)
+    ]
+    labels = [html.escape(name, quote=True) for name in names]
+
+    def row(match: re.Match) -> str:
+        column = iter(labels)
+        return re.sub(r"<td\b", lambda _: f'<td data-label="{next(column, "")}"', match.group(0))
+
+    return re.sub(
+        r"<tbody>.*?</tbody>", lambda body: re.sub(r"<tr\b.*?</tr>", row, body.group(0), flags=re.S), table, flags=re.S
+    )
+
+
+def stackable_tables(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if "body" in context:
+        context["body"] = TABLE.sub(lambda table: label_cells(table.group(0)), context["body"])
+
+
 def footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Version, release date and evidence date on every page, with a link to how to cite it."""
     root = Path(app.srcdir)
@@ -360,6 +389,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", add_static)
     app.connect("html-page-context", footer)
     app.connect("html-page-context", accessible_citations)
+    app.connect("html-page-context", stackable_tables)
     app.connect("source-read", start_page)
     app.connect("doctree-read", end_page)
     app.connect("env-get-outdated", pages_whose_data_changed)

@@ -1,5 +1,6 @@
 """Read refs.bib and check every entry carries what a reader needs to find the work."""
 
+import logging
 import re
 from pathlib import Path
 
@@ -16,9 +17,16 @@ KEY = re.compile(r"[a-z][a-z0-9]*")
 
 
 def read_library(path: Path):
-    """Parse refs.bib; a file that is not UTF-8 is itself a problem, not a crash."""
+    """Parse refs.bib; a file that is not UTF-8 is itself a problem, not a crash. bibtexparser also
+    logs each block it cannot parse: the check reports those itself, once, in its own words."""
     text = path.read_bytes().decode("utf-8")
-    return bibtexparser.parse_string(text)
+    parser_log = logging.getLogger("bibtexparser")
+    level = parser_log.level
+    parser_log.setLevel(logging.CRITICAL)
+    try:
+        return bibtexparser.parse_string(text)
+    finally:
+        parser_log.setLevel(level)
 
 
 # pybtex turns these LaTeX commands into links, whatever field they are in.
@@ -84,22 +92,27 @@ def check_entry(entry: Entry, file: str) -> list[Problem]:
     return found
 
 
-def check_bibliography(path: Path, file: str = "refs.bib") -> tuple[list[Problem], set[str]]:
-    """Return the problems of refs.bib and the keys it defines."""
+def check_bibliography(path: Path, file: str = "refs.bib") -> tuple[list[Problem], set[str] | None]:
+    """Return the problems of refs.bib and the keys it defines (None when it cannot be read at all)."""
     if not path.exists():
-        return [Problem(file, None, None, "a BibTeX file at the project root", "no such file")], set()
+        return [Problem(file, None, None, "a BibTeX file at the project root", "no such file")], None
     try:
         library = read_library(path)
     except UnicodeDecodeError as err:
         line = path.read_bytes()[: err.start].count(b"\n") + 1
-        return [Problem(file, line, None, "text encoded as UTF-8", f"byte {err.object[err.start]:#04x}")], set()
+        return [Problem(file, line, None, "text encoded as UTF-8", f"byte {err.object[err.start]:#04x}")], None
     problems: list[Problem] = []
+    # The key of an entry that cannot be parsed still counts as defined: its one message is the root
+    # cause, not every citation of it in data/ and the chapters.
+    broken_keys = set()
     for block in library.failed_blocks:
         line = block.start_line + 1
         if isinstance(block, DuplicateBlockKeyBlock):
             problems.append(Problem(file, line, "key", "each key defined once", f"{block.key!r} defined again"))
         elif isinstance(block, ParsingFailedBlock):
             start = block.raw.strip().splitlines()[0][:60] if block.raw.strip() else ""
+            if key := re.match(r"\s*@\w+\s*[{(]\s*([^,\s]+)\s*,", block.raw):
+                broken_keys.add(key.group(1))
             problems.append(
                 Problem(
                     file,
@@ -121,4 +134,4 @@ def check_bibliography(path: Path, file: str = "refs.bib") -> tuple[list[Problem
                     )
                 )
             dois.setdefault(doi, entry.key)
-    return problems, {entry.key for entry in library.entries}
+    return problems, {entry.key for entry in library.entries} | broken_keys

@@ -32,7 +32,7 @@ class Known:
     outcome_ids: frozenset[str] = frozenset()
     study_ids: frozenset[str] = frozenset()
     figure_ids: frozenset[str] = frozenset()
-    citation_keys: frozenset[str] = frozenset()
+    citation_keys: frozenset[str] | None = frozenset()  # None: refs.bib could not be read
     resources: frozenset[str] = frozenset()
 
 
@@ -66,6 +66,8 @@ def number_problems(chapters: dict[str, str], known: Known, root: Path) -> list[
 def citation_problems(chapters: dict[str, str], known: Known, root: Path) -> list[Problem]:
     """{cite:p}`key` and its kin: every key must be defined in refs.bib."""
     problems = []
+    if known.citation_keys is None:
+        return problems
     for file, source in chapters.items():
         for line, column, _, content in role_uses(source, "cite", "cite:p", "cite:t", "cite:ps", "cite:ts"):
             offset = 0

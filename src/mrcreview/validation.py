@@ -124,11 +124,15 @@ def read_rows(root: Path, res: dict) -> tuple[list[tuple[int, dict]], list[Probl
     reader = csv.reader(io.StringIO(text))
     header = next(reader)
     expected = [f["name"] for f in res["schema"]["fields"]]
-    for name in expected:
-        if name not in header:
+    missing = [name for name in expected if name not in header]
+    unknown = [name for name in header if name not in expected]
+    if len(missing) == len(unknown) == 1:
+        # one column renamed: one message, not a missing column and an unknown one
+        problems.append(Problem(file, 1, missing[0], f"the column {missing[0]!r}", f"{unknown[0]!r} in its place"))
+    else:
+        for name in missing:
             problems.append(Problem(file, 1, name, f"a column named {name!r}", f"columns {', '.join(header)}"))
-    for name in header:
-        if name not in expected:
+        for name in unknown:
             problems.append(Problem(file, 1, name, f"only the columns {', '.join(expected)}", f"a column {name!r}"))
     if problems:
         return [], problems
@@ -294,6 +298,7 @@ def outcome_problems(file: str, rows: list[tuple[int, dict]]) -> list[Problem]:
 
 
 RATIO_UNITS = {"hazard_ratio", "odds_ratio", "relative_risk"}
+UNITS = RATIO_UNITS | {"proportion", "count", "months", "years", "cm"}  # others are reported by the schema check
 
 
 def figure_problems(
@@ -318,14 +323,14 @@ def figure_problems(
                 problems.append(
                     Problem(file, line, "pool", "an empty cell for a bar chart (forest plots only)", row["pool"])
                 )
-            if any(unit != "proportion" for unit in figure_units):
+            if any(unit != "proportion" for unit in figure_units if unit in UNITS):
                 expected = "a bar chart of proportions only (ratios, counts and times go in a forest plot or the text)"
                 problems.append(Problem(file, line, "chart", expected, ", ".join(sorted(set(figure_units)))))
         elif chart == "forest":
             for column in ("bars_by", "colour_by"):
                 if row[column]:
                     problems.append(Problem(file, line, column, "an empty cell for a forest plot", row[column]))
-            kinds = {"ratio" if unit in RATIO_UNITS else unit for unit in figure_units}
+            kinds = {"ratio" if unit in RATIO_UNITS else unit for unit in figure_units if unit in UNITS}
             if kinds - {"proportion", "ratio"} or len(kinds) > 1:
                 expected = "a forest plot of proportions only or of ratios only"
                 problems.append(Problem(file, line, "chart", expected, ", ".join(sorted(set(figure_units)))))
@@ -404,15 +409,17 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
         problems += study_problems(paths["studies"], tables[paths["studies"]], today)
     if "review_references" in paths:
         problems += review_reference_problems(paths["review_references"], tables[paths["review_references"]])
-    if {"figures", "figure_rows", "outcomes"} <= set(paths):
+    # figures are checked against the outcomes' units only when every table could be read
+    if raw_ok and {"figures", "figure_rows", "outcomes"} <= set(paths):
         units = {row["outcome_id"]: row["unit"] for _, row in tables[paths["outcomes"]]}
         problems += figure_problems(paths["figures"], tables[paths["figures"]], tables[paths["figure_rows"]], units)
-    problems += citation_key_problems(tables, keys)
+    if keys is not None:  # an unreadable refs.bib is one problem, not one per citation
+        problems += citation_key_problems(tables, keys)
     known = Known(
         outcome_ids=ids(tables, paths.get("outcomes"), "outcome_id"),
         study_ids=ids(tables, paths.get("studies"), "study_id"),
         figure_ids=ids(tables, paths.get("figures"), "figure_id"),
-        citation_keys=frozenset(keys),
+        citation_keys=None if keys is None else frozenset(keys),
         resources=frozenset(paths),
     )
     problems += chapter_problems(root, known)

@@ -7,7 +7,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: book test test-fast check env vendor browser clean linkcheck bench pdf
+.PHONY: book test test-fast check env vendor browser clean linkcheck bench pdf release
 book: env vendor
 	$(PY) -m mrcreview build
 
@@ -44,6 +44,10 @@ browser:
 # A PDF of the whole book, charts included (their static SVG), printed by Chromium.
 pdf: env vendor browser
 	$(PY) -m mrcreview pdf
+
+# Record, commit and tag a release: make release VERSION=x.y.z (see CONTRIBUTING.md, "Releasing").
+release: env
+	$(PY) -m mrcreview release "$(VERSION)"
 
 clean:
 	rm -rf _build

@@ -1,7 +1,7 @@
-"""The What's new page is computed from git: a synthetic release and a change drive it."""
+"""The What's new page is computed from the release snapshots kept in releases/, without git."""
 
+import json
 import shutil
-import subprocess
 
 import pytest
 
@@ -9,29 +9,37 @@ from helpers import ROOT, make_minimal
 from mrcreview.changes import whats_new_markdown
 
 
-def git(project, *args):
-    subprocess.run(["git", *args], cwd=project, check=True, capture_output=True)
+def snapshot(project, version: str, date: str) -> None:
+    """What `make release` records: the compared files as they are now."""
+    folder = project / "releases" / version
+    folder.mkdir(parents=True)
+    for name in ("data/outcomes.csv", "data/studies.csv", "refs.bib"):
+        shutil.copy(project / name, folder)
+    (folder / "release.json").write_text(json.dumps({"version": version, "date": date}))
 
 
 @pytest.fixture
-def released_project(tmp_path):
+def project(tmp_path):
     project = make_minimal(tmp_path / "project")
-    shutil.copy(ROOT / "CITATION.cff", project / "CITATION.cff")
-    git(project, "init", "-q")
-    git(project, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
-    git(project, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "release")
-    git(project, "tag", "v0.0.1")
+    shutil.copy(ROOT / "CITATION.cff", project / "CITATION.cff")  # version 0.1.0 or later
     return project
 
 
-def test_first_release_has_no_baseline(tmp_path):
-    project = make_minimal(tmp_path / "project")
-    shutil.copy(ROOT / "CITATION.cff", project / "CITATION.cff")
-    assert "is the first release" in whats_new_markdown(root=project)
+def test_a_version_not_yet_released_says_so(project):
+    assert "is not released yet" in whats_new_markdown(root=project)
 
 
-def test_changes_since_release_are_listed(released_project):
-    project = released_project
+def test_the_first_release_says_all_its_evidence_was_new(project):
+    version = (project / "CITATION.cff").read_text().split("\nversion: ")[1].split()[0]
+    snapshot(project, version, "2026-11-28")
+    page = whats_new_markdown(root=project)
+    assert "was the first: all the evidence in it was new" in page
+    assert "No number, study or reference changed since this release" in page
+
+
+def test_changes_since_the_release_are_listed(project):
+    version = (project / "CITATION.cff").read_text().split("\nversion: ")[1].split()[0]
+    snapshot(project, version, "2026-11-28")
     (project / "book" / "chapter.md").write_text("Response was {n}`alpha-response`.\n")
     outcomes = project / "data" / "outcomes.csv"
     text = outcomes.read_text().replace(",0.25,10,40,", ",0.30,12,40,")
@@ -46,11 +54,11 @@ def test_changes_since_release_are_listed(released_project):
     )
 
     page = whats_new_markdown(root=project)
-    assert "since release v0\\.0\\.1" in page
+    since = page[: page.index("## In release")]
     # 10/40 = 25% became 12/40 = 30%, in the chapter that places it
-    assert "Changed: `alpha-response` response, 25\\% → 30\\%" in page
-    assert "{doc}`chapter`" in page.split("Changed: `alpha-response`")[1].splitlines()[0]
-    assert "Added: `beta-new` relapse, 50\\%" in page
-    assert "Status of Beta cohort: ongoing → completed (checked 2026\\-03\\-01)" in page
-    assert "Added: {cite:p}`new2026ref`" in page
+    assert "Changed: `alpha-response` response, 25\\% → 30\\%" in since
+    assert "{doc}`chapter`" in since.split("Changed: `alpha-response`")[1].splitlines()[0]
+    assert "Added: `beta-new` relapse, 50\\%" in since
+    assert "Status of Beta cohort: ongoing → completed (checked 2026\\-03\\-01)" in since
+    assert "Reference added: {cite:p}`new2026ref`" in since
     assert "alpha-hr" not in page  # unchanged rows are not listed

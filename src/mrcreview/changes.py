@@ -1,23 +1,28 @@
-"""What changed in the evidence since the last release: computed from git, never written by hand.
+"""What changed in the evidence: computed from release snapshots kept in the repository.
 
-The baseline is the newest release tag (v<version>) other than the current version in
-CITATION.cff. Without git or without an earlier tag, the page says this is the first release.
+`make release` copies the files What's new compares (data/outcomes.csv, data/studies.csv, refs.bib)
+into releases/<version>/. The page compares the data with the snapshot of the current version
+(changes not yet released) and that snapshot with the one before it (what the release changed).
+No git history or tag is needed: a fresh or shallow clone shows the same page.
 """
 
 import io
-import subprocess
+import json
+import re
 from pathlib import Path
 
 import bibtexparser
 import pandas as pd
 
-from mrcreview.bibliography import read_library
 from mrcreview.citation_file import read_citation
 from mrcreview.dependencies import recorded
 from mrcreview.markdown import cite, md_code_block, md_escape
 from mrcreview.numbers import format_value
 from mrcreview.paths import project_root
 from mrcreview.register import numbers_used
+
+RELEASES = "releases"
+SNAPSHOT = ("data/outcomes.csv", "data/studies.csv", "refs.bib")  # what What's new compares
 
 COMPARED = ["value", "numerator", "denominator", "unit", "bound", "ci_lower", "ci_upper", "ci_level"]
 
@@ -26,18 +31,25 @@ def current_version(root: Path) -> str:
     return str(read_citation(root)["version"])
 
 
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
-    except FileNotFoundError:
-        return None
-    return result.stdout if result.returncode == 0 else None
+def released_versions(root: Path) -> list[str]:
+    """Versions with a snapshot in releases/, oldest first."""
+    folder = root / RELEASES
+    versions = [p.name for p in folder.iterdir() if (p / "release.json").exists()] if folder.is_dir() else []
+    return sorted(versions, key=lambda v: tuple(int(n) for n in re.findall(r"\d+", v)))
 
 
-def baseline_tag(root: Path) -> str | None:
-    tags = (_git(root, "tag", "--list", "v*", "--sort=-v:refname") or "").split()
-    current = f"v{current_version(root)}"
-    return next((tag for tag in tags if tag != current), None)
+def release_date_of(root: Path, version: str) -> str:
+    return str(json.loads((root / RELEASES / version / "release.json").read_text(encoding="utf-8"))["date"])
+
+
+def _snapshot(root: Path, version: str | None) -> dict[str, str | None]:
+    """The compared files as text: of a release snapshot, or (version None) of the working data."""
+    base = root / RELEASES / version if version else root
+    texts = {}
+    for name in SNAPSHOT:
+        path = base / Path(name).name if version else base / name
+        texts[name] = path.read_text(encoding="utf-8") if path.exists() else None
+    return texts
 
 
 def _table(text: str | None) -> pd.DataFrame | None:
@@ -70,67 +82,67 @@ def changed_outcomes(old: pd.DataFrame, new: pd.DataFrame) -> tuple[list[str], l
 @recorded
 def whats_new_markdown(*, root: Path | None = None) -> str:
     root = root or project_root()
-    tag = baseline_tag(root)
-    if tag is None:
-        return f"Version {md_escape(current_version(root))} is the first release: all the evidence in this book is new."
-    lines = [f"Changes in the evidence since release {md_escape(tag)}.", ""]
-    old_outcomes = _table(_git(root, "show", f"{tag}:data/outcomes.csv"))
-    new_outcomes = _table((root / "data" / "outcomes.csv").read_text(encoding="utf-8"))
+    version, released = current_version(root), released_versions(root)
+    if version not in released:
+        return f"Version {md_escape(version)} is not released yet: its changes are listed once it is."
     used = numbers_used(root=root)
     chapters_of = {key: chapter for chapter, keys in used.items() for key in keys}
+    current = _snapshot(root, version)
+    lines = [f"## Since release {md_escape(version)}", ""]
+    lines += _differences(_snapshot(root, None), current, chapters_of, "since this release")
+    earlier = released[: released.index(version)]
+    lines += ["", f"## In release {md_escape(version)} ({md_escape(release_date_of(root, version))})", ""]
+    if earlier:
+        lines += [f"Compared with release {md_escape(earlier[-1])}.", ""]
+        lines += _differences(current, _snapshot(root, earlier[-1]), chapters_of, "in this release")
+    else:
+        lines.append(f"Release {md_escape(version)} was the first: all the evidence in it was new.")
+    return "\n".join(lines) + "\n"
+
+
+def _differences(new: dict, old: dict, chapters_of: dict[str, str], when: str) -> list[str]:
+    """Numbers changed (old -> new, linked to where they are shown), studies and references added or removed."""
 
     def where(key: str) -> str:
         return f" (in {{doc}}`{chapters_of[key]}`)" if key in chapters_of else ""
 
-    lines.append("## Numbers")
-    if old_outcomes is None:
-        lines.append("- The previous release had no `data/outcomes.csv`.")
-    else:
-        added, removed, changed = changed_outcomes(old_outcomes, new_outcomes)
-        for key, before, after in changed:
-            lines.append(
-                f"- Changed: `{key}` {md_escape(after['outcome'])}, {md_escape(_shown(before))} → "
-                f"{md_escape(_shown(after))} {cite(after['citation_key'])}{where(key)}"
-            )
-        new_rows = new_outcomes.set_index("outcome_id", drop=False)
-        for key in added:
-            row = new_rows.loc[key]
-            lines.append(
-                f"- Added: `{key}` {md_escape(row['outcome'])}, {md_escape(_shown(row))} "
-                f"{cite(row['citation_key'])}{where(key)}"
-            )
-        lines += [f"- Removed: `{key}`" for key in removed]
-        if not (added or removed or changed):
-            lines.append("- No number changed.")
-
-    lines += ["", "## Studies"]
-    old_studies = _table(_git(root, "show", f"{tag}:data/studies.csv"))
-    new_studies = _table((root / "data" / "studies.csv").read_text(encoding="utf-8"))
-    before = old_studies.set_index("study_id") if old_studies is not None else pd.DataFrame(columns=["status"])
-    after = new_studies.set_index("study_id")
-    study_lines = [
-        f"- Added: {md_escape(after.loc[s, 'short_name'])}" for s in sorted(set(after.index) - set(before.index))
+    lines = []
+    old_outcomes, new_outcomes = _table(old["data/outcomes.csv"]), _table(new["data/outcomes.csv"])
+    added, removed, changed = changed_outcomes(old_outcomes, new_outcomes)
+    for key, before, after in changed:
+        lines.append(
+            f"- Changed: `{key}` {md_escape(after['outcome'])}, {md_escape(_shown(before))} → "
+            f"{md_escape(_shown(after))} {cite(after['citation_key'])}{where(key)}"
+        )
+    new_rows = new_outcomes.set_index("outcome_id", drop=False)
+    for key in added:
+        row = new_rows.loc[key]
+        lines.append(
+            f"- Added: `{key}` {md_escape(row['outcome'])}, {md_escape(_shown(row))} "
+            f"{cite(row['citation_key'])}{where(key)}"
+        )
+    lines += [f"- Removed: `{key}`" for key in removed]
+    before = _table(old["data/studies.csv"]).set_index("study_id")
+    after = _table(new["data/studies.csv"]).set_index("study_id")
+    lines += [
+        f"- Study added: {md_escape(after.loc[s, 'short_name'])}" for s in sorted(set(after.index) - set(before.index))
     ]
-    study_lines += [
-        f"- Removed: {md_escape(before.loc[s, 'short_name'])}" for s in sorted(set(before.index) - set(after.index))
+    lines += [
+        f"- Study removed: {md_escape(before.loc[s, 'short_name'])}"
+        for s in sorted(set(before.index) - set(after.index))
     ]
     for study in sorted(set(after.index) & set(before.index)):
         if before.loc[study, "status"] != after.loc[study, "status"]:
-            study_lines.append(
+            lines.append(
                 f"- Status of {md_escape(after.loc[study, 'short_name'])}: "
                 f"{md_escape(before.loc[study, 'status'])} → {md_escape(after.loc[study, 'status'])} "
                 f"(checked {md_escape(after.loc[study, 'status_checked'])})"
             )
-    lines += study_lines or ["- No study added, removed or changed status."]
-
-    lines += ["", "## References"]
-    old_bib = _git(root, "show", f"{tag}:refs.bib")
-    old_keys = {e.key for e in bibtexparser.parse_string(old_bib).entries} if old_bib else set()
-    new_keys = {e.key for e in read_library(root / "refs.bib").entries}
-    ref_lines = [f"- Added: {cite(key)}" for key in sorted(new_keys - old_keys)]
-    ref_lines += [f"- Removed: `{key}`" for key in sorted(old_keys - new_keys)]
-    lines += ref_lines or ["- No reference added or removed."]
-    return "\n".join(lines) + "\n"
+    old_keys = {e.key for e in bibtexparser.parse_string(old["refs.bib"] or "").entries}
+    new_keys = {e.key for e in bibtexparser.parse_string(new["refs.bib"] or "").entries}
+    lines += [f"- Reference added: {cite(key)}" for key in sorted(new_keys - old_keys)]
+    lines += [f"- Reference removed: `{key}`" for key in sorted(old_keys - new_keys)]
+    return lines or [f"- No number, study or reference changed {when}."]
 
 
 def release_date(root: Path) -> str:

@@ -1,4 +1,4 @@
-"""Command line: `python -m mrcreview check` and `python -m mrcreview build`."""
+"""Command line: `python -m mrcreview check`, `build`, `pdf` and `release`."""
 
 import argparse
 import os
@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--output", type=Path, default=None, help="where the site goes (default _build/html)")
     pdf = sub.add_parser("pdf", help="check, then print the whole book to _build/book.pdf (needs Chromium)")
     pdf.add_argument("--output", type=Path, default=None, help="where the PDF goes (default _build/book.pdf)")
+    release = sub.add_parser("release", help="record, commit and tag a release (make release VERSION=x.y.z)")
+    release.add_argument("version", help="the new version, x.y.z")
     args = parser.parse_args(argv)
     try:
         root = project_root()
@@ -38,6 +40,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check":
         return run_check(root)
+    if args.command == "release":
+        from mrcreview.release import ReleaseRefused, release
+
+        try:
+            print(release(root, args.version))
+        except ReleaseRefused as refused:
+            print(f"release: {refused}; nothing was changed.", file=sys.stderr)
+            return 1
+        return 0
     from mrcreview.site import build_pdf, build_site
 
     status = run_check(root)

@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 import mrcreview
-from mrcreview.changes import baseline_tag
 from mrcreview.loading import evidence_as_of
 
 # Sphinx re-reads a page only when its source or a noted data file changes. A change to
@@ -49,7 +48,7 @@ def fingerprint(root: Path) -> str:
 def inputs_digest(root: Path, output: Path) -> str:
     """Everything a build reads, and where it publishes: equal to the last published build's
     digest means the site there is already what a build would make."""
-    digest = hashlib.sha256(f"{fingerprint(root)}\0{baseline_tag(root)}\0{output}".encode())
+    digest = hashlib.sha256(f"{fingerprint(root)}\0{output}".encode())
     for name in SOURCES:
         path = root / name
         for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
@@ -318,6 +317,7 @@ SOURCES = [
     "CITATION.cff",
     "book",
     "data",
+    "releases",
     "vendor/package.json",
     "vendor/package-lock.json",
 ]
@@ -327,6 +327,8 @@ def copy_sources(root: Path, target: Path) -> Path:
     """A buildable copy of the project (for tests and benchmarks); vendored packages are linked, not copied."""
     for name in SOURCES:
         source = root / name
+        if not source.exists():
+            continue  # releases/ exists only once a version is released
         if source.is_dir():
             shutil.copytree(source, target / name)
         else:

@@ -1,0 +1,109 @@
+"""Releases: `make release` records a snapshot, sets the version everywhere and tags; What's new reads it."""
+
+import json
+import shutil
+import subprocess
+import tomllib
+
+import pytest
+import yaml
+
+from helpers import ROOT, copy_project, run_module
+from mrcreview.changes import whats_new_markdown
+
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.org",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.org",
+}
+
+
+def test_zenodo_metadata_agrees_with_the_citation_file():
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    zenodo = json.loads((ROOT / ".zenodo.json").read_text(encoding="utf-8"))
+    assert zenodo["title"] == citation["title"]
+    assert zenodo["version"] == str(citation["version"])
+    assert zenodo["publication_date"] == str(citation["date-released"])
+    assert [c["name"] for c in zenodo["creators"]] == [a["name"] for a in citation["authors"]]
+    assert zenodo["license"].lower() == citation["license"].lower()
+    assert zenodo["keywords"] == citation["keywords"]
+    assert zenodo["upload_type"] == "dataset"
+
+
+def git(project, *args) -> str:
+    env = {**GIT_IDENTITY, "PATH": "/usr/bin:/bin"}
+    return subprocess.run(["git", *args], cwd=project, check=True, capture_output=True, text=True, env=env).stdout
+
+
+@pytest.fixture
+def repository(tmp_path):
+    """The project, alone in its own git repository, as a fresh clone would be."""
+    project = copy_project(tmp_path / "project")
+    for name in ("pyproject.toml", ".zenodo.json", "CHANGELOG.md"):
+        shutil.copy(ROOT / name, project / name)
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "start")
+    return project
+
+
+def edit_value(project, outcome_id: str, old: str, new: str) -> None:
+    outcomes = project / "data" / "outcomes.csv"
+    lines = outcomes.read_text(encoding="utf-8").splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.startswith(f"{outcome_id},"))
+    assert f",{old}," in lines[index]
+    lines[index] = lines[index].replace(f",{old},", f",{new},", 1)
+    outcomes.write_text("".join(lines), encoding="utf-8")
+
+
+def test_a_release_is_recorded_in_the_repository_and_whats_new_follows_it(repository):
+    edit_value(repository, "picardi-colostomy-free-3y", "0.476", "0.512")
+    git(repository, "commit", "-qam", "a corrected number")
+    result = run_module("release", "0.2.0", cwd=repository, env=GIT_IDENTITY)
+    assert result.returncode == 0, result.stderr
+    assert "v0.2.0" in git(repository, "tag", "--list")
+    assert git(repository, "status", "--porcelain") == ""  # everything it changed is committed
+    citation = yaml.safe_load((repository / "CITATION.cff").read_text(encoding="utf-8"))
+    assert str(citation["version"]) == "0.2.0"
+    date = str(citation["date-released"])
+    assert tomllib.loads((repository / "pyproject.toml").read_text())["project"]["version"] == "0.2.0"
+    zenodo = json.loads((repository / ".zenodo.json").read_text(encoding="utf-8"))
+    assert (zenodo["version"], zenodo["publication_date"]) == ("0.2.0", date)
+    changelog = (repository / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert changelog.index("## Unreleased") < changelog.index(f"## 0.2.0 — {date}") < changelog.index("## 0.1.0")
+    assert ",0.512," in (repository / "releases" / "0.2.0" / "outcomes.csv").read_text(encoding="utf-8")
+
+    page = whats_new_markdown(root=repository)
+    released = page[page.index("## In release 0\\.2\\.0") :]
+    assert "Compared with release 0\\.1\\.0" in released
+    assert "`picardi-colostomy-free-3y`" in released and "47\\.6\\% → 51\\.2\\%" in released
+    since = page[: page.index("## In release")]
+    assert "No number, study or reference changed since this release" in since
+
+    # a correction after the release is listed as not released yet; the release's own list stays
+    edit_value(repository, "picardi-colostomy-free-3y", "0.512", "0.520")
+    page = whats_new_markdown(root=repository)
+    since = page[: page.index("## In release")]
+    assert "51\\.2\\% → 52\\.0\\%" in since
+    assert "47\\.6\\% → 51\\.2\\%" in page[page.index("## In release") :]
+
+
+@pytest.mark.parametrize(
+    "version, dirty, message",
+    [
+        ("0.2", False, "expected x.y.z"),
+        ("0.0.9", False, "expected a version above the current 0.1.0"),
+        ("0.2.0", True, "expected a clean working tree"),
+    ],
+)
+def test_a_refused_release_changes_nothing(repository, version, dirty, message):
+    if dirty:
+        edit_value(repository, "picardi-colostomy-free-3y", "0.476", "0.512")
+    before = git(repository, "status", "--porcelain")
+    result = run_module("release", version, cwd=repository, env=GIT_IDENTITY)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert git(repository, "status", "--porcelain") == before
+    assert git(repository, "tag", "--list") == ""

@@ -35,9 +35,10 @@ vendor/node_modules/.installed: vendor/package.json vendor/package-lock.json
 	npm ci --prefix vendor --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Debian's Chromium for the browser tests (never a browser downloaded by a test tool).
+# A real browser for the browser tests, never one downloaded by a test tool: CHROMIUM if set, Debian's
+# Chromium, or Google Chrome where it is preinstalled (GitHub's Ubuntu runners); else Debian's is installed.
 browser:
-	@command -v chromium >/dev/null || { \
+	@test -n "$${CHROMIUM:-}" || command -v chromium >/dev/null || command -v google-chrome >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 

@@ -266,7 +266,15 @@ def exchange(first: Path, second: Path) -> bool:
 
 
 # Debian's Chromium, run as root in a container: no sandbox, no GPU, no calls home.
-CHROMIUM = "/usr/bin/chromium"
+def find_chromium() -> str:
+    """The browser for tests and the PDF: CHROMIUM if set; else Debian's Chromium, or on GitHub's Ubuntu
+    runners their preinstalled Google Chrome (Ubuntu's chromium package only installs a snap)."""
+    if chosen := os.environ.get("CHROMIUM"):
+        return chosen
+    return next((p for p in ("/usr/bin/chromium", "/usr/bin/google-chrome") if Path(p).exists()), "/usr/bin/chromium")
+
+
+CHROMIUM = find_chromium()
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -9,6 +9,7 @@ No git history or tag is needed: a fresh or shallow clone shows the same page.
 import io
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import bibtexparser
@@ -163,3 +164,65 @@ def how_to_cite_markdown(*, root: Path | None = None) -> str:
         f"  year    = {{{released[:4]}}},\n  version = {{{version}}},\n  note    = {{Living review}}\n}}"
     )
     return f"{text}\n\n{md_code_block(bibtex, 'bibtex')}\n"
+
+
+def base_snapshot(root: Path, ref: str) -> dict[str, str | None]:
+    """The compared files as they are at a git commit (the pull request's base)."""
+    texts = {}
+    for name in SNAPSHOT:
+        result = subprocess.run(["git", "show", f"{ref}:{name}"], cwd=root, capture_output=True, text=True)
+        texts[name] = result.stdout if result.returncode == 0 else None
+    return texts
+
+
+def pull_request_summary(root: Path, base: dict[str, str | None], preview: str | None = None) -> str:
+    """What a pull request changes in the evidence, as GitHub Markdown for its comment: numbers changed
+    (old -> new) with the pages that show them, studies and references added or removed, pages affected.
+    Text from data is escaped: in a comment it must not mention anyone, link anywhere or show an image."""
+    new = _snapshot(root, None)
+    chapters_of: dict[str, list[str]] = {}
+    for chapter, keys in numbers_used(root=root).items():
+        for key in keys:
+            chapters_of.setdefault(key, []).append(chapter)
+
+    def pages(key: str) -> str:
+        names = chapters_of.get(key, [])
+        shown = [f"[{name}]({preview}/book/{name}.html)" if preview else f"`{name}`" for name in names]
+        return f" — shown in {', '.join(shown)}" if shown else ""
+
+    lines = ["#### Numbers"]
+    old_rows, new_rows = _table(base["data/outcomes.csv"] or "outcome_id\n"), _table(new["data/outcomes.csv"])
+    if "outcome" not in old_rows:
+        old_rows = new_rows.iloc[0:0]
+    added, removed, changed = changed_outcomes(old_rows, new_rows)
+    indexed = new_rows.set_index("outcome_id", drop=False)
+    lines += [
+        f"- `{key}` {md_escape(after['outcome'])}: {md_escape(_shown(before))} → {md_escape(_shown(after))}{pages(key)}"
+        for key, before, after in changed
+    ]
+    lines += [
+        f"- added `{key}` {md_escape(indexed.loc[key, 'outcome'])}: {md_escape(_shown(indexed.loc[key]))}{pages(key)}"
+        for key in added
+    ]
+    lines += [f"- removed `{key}`" for key in removed]
+    if len(lines) == 1:
+        lines.append("- none changed")
+    old_studies = _table(base["data/studies.csv"] or "study_id\n").set_index("study_id")
+    new_studies = _table(new["data/studies.csv"]).set_index("study_id")
+    studies = [
+        f"- added: {md_escape(new_studies.loc[s, 'short_name'])}"
+        for s in sorted(set(new_studies.index) - set(old_studies.index))
+    ]
+    studies += [f"- removed: `{s}`" for s in sorted(set(old_studies.index) - set(new_studies.index))]
+    old_keys = {e.key for e in bibtexparser.parse_string(base["refs.bib"] or "").entries}
+    new_keys = {e.key for e in bibtexparser.parse_string(new["refs.bib"] or "").entries}
+    references = [f"- added: `{key}`" for key in sorted(new_keys - old_keys)]
+    references += [f"- removed: `{key}`" for key in sorted(old_keys - new_keys)]
+    lines += ["", "#### Studies", *(studies or ["- none added or removed"])]
+    lines += ["", "#### References", *(references or ["- none added or removed"])]
+    affected = sorted({c for key in [k for k, _, _ in changed] + added for c in chapters_of.get(key, [])})
+    if changed or added or removed or studies or references:
+        affected += ["evidence-register", "whats-new"]
+    shown = [f"[{name}]({preview}/book/{name}.html)" if preview else f"`{name}`" for name in affected]
+    lines += ["", "#### Pages affected", f"- {', '.join(shown)}" if shown else "- none"]
+    return "\n".join(lines) + "\n"

@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--output", type=Path, default=None, help="where the site goes (default _build/html)")
     pdf = sub.add_parser("pdf", help="check, then print the whole book to _build/book.pdf (needs Chromium)")
     pdf.add_argument("--output", type=Path, default=None, help="where the PDF goes (default _build/book.pdf)")
+    summary = sub.add_parser("summary", help="what the working data changes against a git commit (a PR's base)")
+    summary.add_argument("--base", required=True, help="the commit to compare with, e.g. the pull request's base")
+    summary.add_argument("--preview", default=None, help="the preview site's address, for page links")
     release = sub.add_parser("release", help="record, commit and tag a release (make release VERSION=x.y.z)")
     release.add_argument("version", help="the new version, x.y.z")
     args = parser.parse_args(argv)
@@ -40,6 +43,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check":
         return run_check(root)
+    if args.command == "summary":
+        from mrcreview.changes import base_snapshot, pull_request_summary
+
+        if args.preview and not args.preview.startswith("https://"):
+            print(
+                f"summary: expected a preview address starting https://; found {args.preview[:80]!r}", file=sys.stderr
+            )
+            return 1
+        print(pull_request_summary(root, base_snapshot(root, args.base), args.preview), end="")
+        return 0
     if args.command == "release":
         from mrcreview.release import ReleaseRefused, release
 

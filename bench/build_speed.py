@@ -5,7 +5,7 @@
 Works on a copy of the project in a temporary folder. After the one-row edit it checks
 that the new value is on every page that uses the row and the old value on none, and
 counts the chapters that ran again. Targets: cold <= 45 s; no-change <= 10 % of cold;
-one-row edit <= 40 % of cold, with zero stale outputs.
+one-row edit <= 25 % of cold, with zero stale outputs.
 """
 
 import re
@@ -48,7 +48,12 @@ def main() -> int:
         rerun_edited = re.findall(r"book/([\w-]+)\.md: Executing notebook", out)
 
         site = project / "_build" / "html"
-        stale = [p.relative_to(site) for p in site.rglob("*.html") if OLD[1] in p.read_text(encoding="utf-8")]
+        # the old value may appear only where What's new reports the change itself ("47.6% → 51.2%")
+        stale = [
+            p.relative_to(site)
+            for p in site.rglob("*.html")
+            if OLD[1] in p.read_text(encoding="utf-8").replace(f"{OLD[1]} → {NEW[1]}", "")
+        ]
         showing = [p.relative_to(site) for p in site.rglob("*.html") if NEW[1] in p.read_text(encoding="utf-8")]
 
     print(f"cold build:          {cold:6.1f} s   ({chapters} chapters executed)       target <= 45 s")
@@ -58,7 +63,7 @@ def main() -> int:
     )
     print(
         f"one-row data edit:   {edited:6.1f} s   {edited / cold:6.1%} of cold ({len(rerun_edited)} executed)"
-        "   target <= 40 %"
+        "   target <= 25 %"
     )
     print(f"executed after the edit: {', '.join(rerun_edited)}")
     verdict = "no stale output" if not stale and showing else f"STALE: {', '.join(map(str, stale)) or 'value missing'}"

@@ -101,13 +101,14 @@ def test_changed_value_reaches_prose_table_figure_and_register(tmp_path):
     assert "51.2%" in table_of(html, "tbl-palliative-scrt")
     assert '"value": 0.512' in chart_specs(html)[0]
     assert "51.2%" in page(project, "evidence-register")
+    # the old value survives only where What's new reports the change itself
+    assert "47.6% → 51.2%" in page(project, "whats-new")
     for path in (project / "_build" / "html").rglob("*.html"):
-        content = path.read_text(encoding="utf-8")
+        content = path.read_text(encoding="utf-8").replace("47.6% → 51.2%", "")
         assert "47.6%" not in content and "0.476" not in content, path
-    # exactly the chapters that show the row ran again (What's new, which compares the data with the last
-    # release, did not: this copy has no release to compare with, so its page could not change)
+    # exactly the pages that show the row ran again, What's new among them
     showing = {p.stem for p in (project / "_build" / "html" / "book").glob("*.html") if "51.2%" in p.read_text()}
-    assert {"organ-preservation", "evidence-register"} <= showing
+    assert {"organ-preservation", "evidence-register", "whats-new"} <= showing
     assert executed(result) == showing
 
     # a study's name is printed beside its numbers: renaming it re-runs the chapters that show it

@@ -7,7 +7,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: book test test-fast check env vendor browser clean linkcheck bench pdf release
+.PHONY: book test test-fast check env vendor browser clean linkcheck bench pdf release refresh
 book: env vendor
 	$(PY) -m mrcreview build
 
@@ -45,6 +45,10 @@ browser:
 # A PDF of the whole book, charts included (their static SVG), printed by Chromium.
 pdf: env vendor browser
 	$(PY) -m mrcreview pdf
+
+# Registry statuses and the literature search, brought up to date (needs the network; the weekly workflow runs it).
+refresh: env
+	$(PY) -m mrcreview refresh
 
 # Record, commit and tag a release: make release VERSION=x.y.z (see CONTRIBUTING.md, "Releasing").
 release: env

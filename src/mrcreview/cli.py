@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--output", type=Path, default=None, help="where the site goes (default _build/html)")
     pdf = sub.add_parser("pdf", help="check, then print the whole book to _build/book.pdf (needs Chromium)")
     pdf.add_argument("--output", type=Path, default=None, help="where the PDF goes (default _build/book.pdf)")
+    sub.add_parser("refresh", help="re-check trial registries and re-run the literature search (needs the network)")
     summary = sub.add_parser("summary", help="what the working data changes against a git commit (a PR's base)")
     summary.add_argument("--base", required=True, help="the commit to compare with, e.g. the pull request's base")
     summary.add_argument("--preview", default=None, help="the preview site's address, for page links")
@@ -43,6 +44,23 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check":
         return run_check(root)
+    if args.command == "refresh":
+        from mrcreview.surveillance import ServiceFailed, refresh
+
+        if status := run_check(root):
+            return status
+        try:
+            print(refresh(root))
+        except ServiceFailed as failed:
+            print(f"refresh: {failed}; nothing in data/ was changed.", file=sys.stderr)
+            return 1
+        except OSError as err:
+            print(
+                f"refresh: cannot write {err.filename or 'data/'}: {err.strerror or err}; nothing was changed.",
+                file=sys.stderr,
+            )
+            return 1
+        return 0
     if args.command == "summary":
         from mrcreview.changes import base_snapshot, pull_request_summary
 

@@ -1,0 +1,167 @@
+"""`make refresh` against recorded answers served on 127.0.0.1 (pytest-httpserver): registry statuses and
+the literature search, all or nothing. The answers follow the documented shapes of ClinicalTrials.gov's
+API v2 (/studies/{nctId}) and NCBI's E-utilities (esearch, esummary with retmode=json), cut to what is read."""
+
+import csv
+import io
+import json
+import re
+import time
+
+import pytest
+from werkzeug import Response
+
+from helpers import make_minimal, run_module
+from mrcreview import surveillance
+from mrcreview.surveillance import ServiceFailed, refresh
+
+TODAY = "2026-11-30"
+NCT = "NCT00000001"  # alpha in the minimal project, status "completed"
+
+
+def study(status: str) -> dict:
+    return {"protocolSection": {"identificationModule": {"nctId": NCT}, "statusModule": {"overallStatus": status}}}
+
+
+def esearch(count: int, ids: list[str]) -> dict:
+    return {
+        "header": {"type": "esearch"},
+        "esearchresult": {"count": str(count), "retmax": str(len(ids)), "idlist": ids},
+    }
+
+
+def esummary(*records: dict) -> dict:
+    return {"result": {"uids": [r["uid"] for r in records], **{r["uid"]: r for r in records}}}
+
+
+def record(uid: str, doi: str = "", title: str = "A title") -> dict:
+    ids = [{"idtype": "pubmed", "value": uid}] + ([{"idtype": "doi", "value": doi}] if doi else [])
+    return {
+        "uid": uid,
+        "title": title,
+        "pubdate": "2026 Mar 3",
+        "source": "J Test",
+        "authors": [{"name": "Doe J"}],
+        "articleids": ids,
+    }
+
+
+@pytest.fixture
+def project(tmp_path, httpserver, monkeypatch):
+    monkeypatch.setenv("CTGOV_API_URL", httpserver.url_for("/ctgov"))
+    monkeypatch.setenv("NCBI_EUTILS_URL", httpserver.url_for("/eutils"))
+    monkeypatch.delenv("NCBI_API_KEY", raising=False)
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)  # backoff and rate limits, without the waiting
+    return make_minimal(tmp_path / "project")
+
+
+def data(project) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((project / "data").glob("*"))}
+
+
+def rows(project, name: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO((project / "data" / name).read_text(encoding="utf-8"))))
+
+
+def serve_literature(httpserver, summary: dict | None = None) -> None:
+    httpserver.expect_request("/eutils/esearch.fcgi").respond_with_json(esearch(0, []))
+    if summary is not None:
+        httpserver.expect_request("/eutils/esummary.fcgi").respond_with_json(summary)
+
+
+def test_a_changed_status_and_new_records_are_written_with_a_summary(project, httpserver, monkeypatch):
+    monkeypatch.setattr(surveillance, "PAGE", 2)  # three records arrive on two pages
+    httpserver.expect_request(f"/ctgov/studies/{NCT}").respond_with_json(study("TERMINATED"))
+    pages = {"0": esearch(3, ["111", "222"]), "2": esearch(3, ["333"])}
+    httpserver.expect_request("/eutils/esearch.fcgi").respond_with_handler(
+        lambda request: Response(json.dumps(pages[request.args["retstart"]]), content_type="application/json")
+    )
+    # 111 is already in the screening log (never asked for); 222's DOI is already cited in refs.bib
+    summaries = {
+        "222": esummary(record("222", doi="10.1000/alpha.1")),
+        "333": esummary(record("333", doi="10.1000/new.3")),
+    }
+    httpserver.expect_request("/eutils/esummary.fcgi").respond_with_handler(
+        lambda request: Response(json.dumps(summaries[request.args["id"]]), content_type="application/json")
+    )
+    summary = refresh(project, TODAY)
+    alpha = next(r for r in rows(project, "studies.csv") if r["study_id"] == "alpha")
+    assert (alpha["status"], alpha["status_checked"]) == ("terminated", TODAY)
+    assert "1 trial(s) checked" in summary and f"{NCT} completed -> terminated" in summary
+    search_row = next(r for r in rows(project, "searches.csv") if r["run_by"] == "make refresh")
+    assert (search_row["run_on"], search_row["found"]) == (TODAY, "3")
+    screening = rows(project, "screening.csv")
+    assert [r["record_id"] for r in screening] == ["pmid:111", "pmid:333"]
+    new = screening[-1]
+    assert (new["doi"], new["first_author"], new["year"], new["decision"], new["found_on"]) == (
+        "10.1000/new.3",
+        "Doe J",
+        "2026",
+        "to screen",
+        TODAY,
+    )
+    assert "3 found since 2025-01-01, 1 new to screen" in summary
+    # what it wrote passes the check
+    result = run_module("check", cwd=project)
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_unchanged_status_only_moves_the_date(project, httpserver):
+    httpserver.expect_request(f"/ctgov/studies/{NCT}").respond_with_json(study("COMPLETED"))
+    serve_literature(httpserver)
+    summary = refresh(project, TODAY)
+    alpha = next(r for r in rows(project, "studies.csv") if r["study_id"] == "alpha")
+    assert (alpha["status"], alpha["status_checked"]) == ("completed", TODAY)
+    assert "no status changed" in summary and "0 record(s) added" in summary
+
+
+def test_a_busy_service_is_asked_again(project, httpserver):
+    httpserver.expect_oneshot_request(f"/ctgov/studies/{NCT}").respond_with_response(Response(status=429))
+    httpserver.expect_request(f"/ctgov/studies/{NCT}").respond_with_json(study("COMPLETED"))
+    serve_literature(httpserver)
+    assert "1 trial(s) checked" in refresh(project, TODAY)
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (Response(status=404), "ClinicalTrials.gov: not found (HTTP 404)"),
+        (Response(status=500), "ClinicalTrials.gov: gave up after 4 tries: HTTP 500"),
+        (Response("<html>maintenance</html>", status=200), "ClinicalTrials.gov: a malformed answer (not JSON)"),
+        (
+            Response('{"protocolSection": {"statusModule": {"overallStatus": "SUSPENDED"}}}', status=200),
+            "status 'SUSPENDED' has no counterpart in studies.csv's status list",
+        ),
+    ],
+    ids=["unknown-nct", "persistent-500", "malformed", "unknown-status"],
+)
+def test_a_failed_registry_answer_changes_nothing(project, httpserver, answer, message):
+    httpserver.expect_request(f"/ctgov/studies/{NCT}").respond_with_response(answer)
+    serve_literature(httpserver)
+    before = data(project)
+    with pytest.raises(ServiceFailed, match=re.escape(message)):
+        refresh(project, TODAY)
+    assert data(project) == before
+
+
+def test_a_literature_failure_after_the_registry_answered_writes_nothing(project, httpserver):
+    httpserver.expect_request(f"/ctgov/studies/{NCT}").respond_with_json(study("TERMINATED"))
+    httpserver.expect_request("/eutils/esearch.fcgi").respond_with_json({"esearchresult": {"error": "bad term"}})
+    before = data(project)
+    with pytest.raises(ServiceFailed, match="PubMed: an esearch answer without"):
+        refresh(project, TODAY)
+    assert data(project) == before  # the registry's new status is not written alone
+
+
+def test_no_network_is_one_line_within_a_minute_and_changes_nothing(tmp_path):
+    project = make_minimal(tmp_path / "project")
+    before = data(project)
+    closed = "http://127.0.0.1:9"  # the discard port: nothing listens
+    started = time.monotonic()
+    result = run_module("refresh", cwd=project, env={"CTGOV_API_URL": closed, "NCBI_EUTILS_URL": closed})
+    assert time.monotonic() - started < 60
+    assert result.returncode == 1
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 1 and errors[0].startswith("refresh: ClinicalTrials.gov: gave up after"), result.stderr
+    assert "nothing in data/ was changed" in errors[0] and "Traceback" not in result.stderr
+    assert data(project) == before

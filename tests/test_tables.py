@@ -1,5 +1,7 @@
 """Tables are generated from data, cite their sources, and never let data inject markup."""
 
+import pandas as pd
+
 import mrcreview
 from helpers import ROOT
 from mrcreview.markdown import md_escape
@@ -57,3 +59,32 @@ def test_references_to_identify_list_every_reference_not_fully_identified_with_i
     for row in partly.itertuples():
         line = next(line for line in table.splitlines() if line.startswith(f"| {row.review_ref} |"))
         assert f"{{cite:p}}`{row.citation_key}`" in line
+
+
+def test_prisma_counts_follow_the_screening_log(minimal):
+    searches, screening = mrcreview.load_searches(root=minimal), mrcreview.load_screening(root=minimal)
+    searches.loc[searches["run_by"] == "make refresh", "found"] = 5
+    extra = screening.iloc[[0, 0, 0]].copy()
+    extra["record_id"] = ["pmid:2", "pmid:3", "pmid:4"]
+    extra["decision"] = ["included", "to screen", "excluded"]
+    extra["reason"] = [pd.NA, pd.NA, "no patients with metastases"]
+    log = pd.concat([screening, extra], ignore_index=True)  # 4 logged: 2 excluded, 1 included, 1 to screen
+    counts = mrcreview.prisma_counts(searches, log)
+    assert counts == {"identified": 5, "removed": 1, "screened": 3, "awaiting": 1, "excluded": 2, "included": 1}
+    table = mrcreview.table_prisma(counts, log)
+    assert "| Screening | Excluded: no patients with metastases | 2 |" in table
+
+
+def test_the_search_table_shows_the_query_as_typed(minimal):
+    table = mrcreview.table_searches(mrcreview.load_searches(root=minimal))
+    assert '`("rectal neoplasms"[MeSH Terms]' in table
+    assert "not yet run" in table and "2000 to 2024" in table
+
+
+def test_the_trial_tracker_says_what_a_changed_status_was_at_the_release(minimal):
+    studies = mrcreview.load_studies(root=minimal)
+    table = mrcreview.table_trial_tracker(studies, {"alpha": "ongoing", "beta": "ongoing"})
+    alpha = next(line for line in table.splitlines() if line.startswith("| Alpha trial"))
+    beta = next(line for line in table.splitlines() if line.startswith("| Beta cohort"))
+    assert "completed (was ongoing at the last release)" in alpha
+    assert "was" not in beta  # unchanged

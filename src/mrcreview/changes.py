@@ -81,6 +81,17 @@ def changed_outcomes(old: pd.DataFrame, new: pd.DataFrame) -> tuple[list[str], l
 
 
 @recorded
+def statuses_at_release(*, root: Path | None = None) -> dict[str, str]:
+    """Each study's status in the snapshot of the current release (empty before the first release)."""
+    root = root or project_root()
+    version = current_version(root)
+    if version not in released_versions(root):
+        return {}
+    studies = _table(_snapshot(root, version)["data/studies.csv"])
+    return dict(zip(studies["study_id"], studies["status"], strict=True))
+
+
+@recorded
 def whats_new_markdown(*, root: Path | None = None) -> str:
     root = root or project_root()
     version, released = current_version(root), released_versions(root)

@@ -85,6 +85,16 @@ def load_review_references(*, root: Path | None = None) -> pd.DataFrame:
 
 
 @recorded
+def load_searches(*, root: Path | None = None) -> pd.DataFrame:
+    return _load("searches", root)
+
+
+@recorded
+def load_screening(*, root: Path | None = None) -> pd.DataFrame:
+    return _load("screening", root)
+
+
+@recorded
 def load_figures(*, root: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The figures described in data, and which outcome rows each shows."""
     return _load("figures", root), _load("figure_rows", root)

@@ -79,8 +79,10 @@ def _n(value) -> str:
     return f"{int(value):,}" if pd.notna(value) else "not reported"
 
 
-def table_trial_tracker(studies: pd.DataFrame) -> str:
-    """Every identified study: design, n, registry id, status and when it was last checked."""
+def table_trial_tracker(studies: pd.DataFrame, released: dict[str, str] | None = None) -> str:
+    """Every identified study: design, n, registry id, status and when it was last checked; with
+    released (study_id -> status at the last release), a status that has changed since says so."""
+    released = released or {}
     rows = []
     for _, row in studies[studies["design"] != "not identified"].sort_values("short_name").iterrows():
         rows.append(
@@ -90,7 +92,12 @@ def table_trial_tracker(studies: pd.DataFrame) -> str:
                 md_escape(row["population"]),
                 _n(row["n_patients"]),
                 md_escape(row["registry_id"]) if pd.notna(row["registry_id"]) else "not seen",
-                md_escape(row["status"]),
+                md_escape(row["status"])
+                + (
+                    f" (was {md_escape(released[row['study_id']])} at the last release)"
+                    if released.get(row["study_id"], row["status"]) != row["status"]
+                    else ""
+                ),
                 md_escape(row["status_checked"].isoformat()),
                 cite(row["citation_key"]),
             ]
@@ -170,3 +177,56 @@ def table_data_dictionary(descriptor: dict, resource_name: str) -> str:
             ]
         )
     return markdown_table(["Column", "Type", "Rules", "Meaning"], rows)
+
+
+def table_searches(searches: pd.DataFrame) -> str:
+    """The search strategy as run (PRISMA-S): where, the query as typed, the window, who ran it, when, found."""
+    rows = []
+    for _, row in searches.iterrows():
+        window = f"{row['date_from']} to {row['date_to'] if pd.notna(row['date_to']) else 'the run date'}"
+        rows.append(
+            [
+                md_escape(row["database"]),
+                md_code(row["query"]),
+                md_escape(window),
+                md_escape(row["run_by"]),
+                md_escape(row["run_on"].isoformat()) if pd.notna(row["run_on"]) else "not yet run",
+                _n(row["found"]) if pd.notna(row["found"]) else "not reported",
+                md_escape(row["source_location"]),
+            ]
+        )
+    return markdown_table(["Database", "Query", "Window", "Run by", "Last run", "Records found", "Described in"], rows)
+
+
+def prisma_counts(searches: pd.DataFrame, screening: pd.DataFrame) -> dict[str, int]:
+    """The PRISMA 2020 flow of the update searches, from the search table and the screening log."""
+    identified = int(searches.loc[searches["run_by"] == "make refresh", "found"].fillna(0).sum())
+    logged = len(screening)
+    decided = screening[screening["decision"] != "to screen"]
+    return {
+        "identified": identified,
+        "removed": max(identified - logged, 0),  # already cited in refs.bib, or found by an earlier run
+        "screened": len(decided),
+        "awaiting": logged - len(decided),
+        "excluded": int((decided["decision"] == "excluded").sum()),
+        "included": int((decided["decision"] == "included").sum()),
+    }
+
+
+def table_prisma(counts: dict[str, int], screening: pd.DataFrame) -> str:
+    """The flow as a table, stage by stage, with every reason for exclusion and its count."""
+    reasons = screening.loc[screening["decision"] == "excluded", "reason"].value_counts()
+    rows = [
+        ["Identification", "Records found by the update searches", str(counts["identified"])],
+        [
+            "Identification",
+            "Not screened: already cited in refs.bib or found by an earlier run",
+            str(counts["removed"]),
+        ],
+        ["Screening", "Records screened", str(counts["screened"])],
+        ["Screening", "Records awaiting a decision", str(counts["awaiting"])],
+        ["Screening", "Records excluded", str(counts["excluded"])],
+    ]
+    rows += [["Screening", f"Excluded: {md_escape(reason)}", str(n)] for reason, n in reasons.items()]
+    rows.append(["Included", "Records included (their numbers join data/outcomes.csv)", str(counts["included"])])
+    return markdown_table(["Stage", "Records", "n"], rows)

@@ -104,28 +104,33 @@ def glue_placements(source: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
-def glue_keys_defined(source: str) -> tuple[set[str], list[re.Pattern]]:
-    """The keys a chapter's code glues: literal keys of mr.glue_*(...) calls, patterns for keys built
-    with f-strings, and for mr.glue_figure("<id>") its chart, table and pooling note."""
-    keys, patterns = set(), []
-    for _, code in code_cells(source):
+def method_calls(source: str):
+    """(line the cell starts on, call node) for each call like mr.<name>(...) in a chapter's code."""
+    for start, code in code_cells(source):
         try:
             tree = ast.parse(code)
         except SyntaxError:
             continue  # reported by hidden_reads
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
-                continue
-            name = node.func.attr
-            if not name.startswith("glue_"):
-                continue
-            if name == "glue_figure" and node.args and isinstance(node.args[0], ast.Constant):
-                keys |= {f"{kind}-{node.args[0].value}" for kind in ("fig", "tbl", "pool")}
-            elif node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-                keys.add(node.args[0].value)
-            elif node.args and isinstance(node.args[0], ast.JoinedStr):
-                parts = [re.escape(v.value) if isinstance(v, ast.Constant) else ".+" for v in node.args[0].values]
-                patterns.append(re.compile("".join(parts)))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                yield start, node
+
+
+def glue_keys_defined(source: str) -> tuple[set[str], list[re.Pattern]]:
+    """The keys a chapter's code glues: literal keys of mr.glue_*(...) calls, patterns for keys built
+    with f-strings, and for mr.glue_figure("<id>") its chart, table and pooling note."""
+    keys, patterns = set(), []
+    for _, node in method_calls(source):
+        name = node.func.attr
+        if not name.startswith("glue_"):
+            continue
+        if name == "glue_figure" and node.args and isinstance(node.args[0], ast.Constant):
+            keys |= {f"{kind}-{node.args[0].value}" for kind in ("fig", "tbl", "pool")}
+        elif node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            keys.add(node.args[0].value)
+        elif node.args and isinstance(node.args[0], ast.JoinedStr):
+            parts = [re.escape(v.value) if isinstance(v, ast.Constant) else ".+" for v in node.args[0].values]
+            patterns.append(re.compile("".join(parts)))
     return keys, patterns
 
 
@@ -165,15 +170,10 @@ def labels_defined(source: str, glued: set[str]) -> set[str]:
 
 def literal_arguments(source: str, *functions: str) -> list[tuple[int, int, str, str]]:
     """(line, column, function, value) of each string literal passed to mr.<function>(...)."""
-    found = []
-    for start, code in code_cells(source):
-        try:
-            tree = ast.parse(code)
-        except SyntaxError:
-            continue  # reported by hidden_reads
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in functions:
-                for arg in node.args:
-                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                        found.append((start + arg.lineno - 1, arg.col_offset + 1, node.func.attr, arg.value))
-    return found
+    return [
+        (start + arg.lineno - 1, arg.col_offset + 1, node.func.attr, arg.value)
+        for start, node in method_calls(source)
+        if node.func.attr in functions
+        for arg in node.args
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+    ]

@@ -112,6 +112,31 @@ def whats_new_markdown(*, root: Path | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def study_and_reference_changes(old: dict, new: dict) -> dict[str, list]:
+    """Studies added and removed (by name), statuses changed, references added and removed, between two
+    snapshots of the compared files: What's new and a pull request's summary report the same changes."""
+    before = _table(old["data/studies.csv"] or "study_id,short_name,status\n").set_index("study_id")
+    after = _table(new["data/studies.csv"]).set_index("study_id")
+    old_keys = {e.key for e in bibtexparser.parse_string(old["refs.bib"] or "").entries}
+    new_keys = {e.key for e in bibtexparser.parse_string(new["refs.bib"] or "").entries}
+    return {
+        "studies_added": [after.loc[s, "short_name"] for s in sorted(set(after.index) - set(before.index))],
+        "studies_removed": [before.loc[s, "short_name"] for s in sorted(set(before.index) - set(after.index))],
+        "statuses": [
+            (
+                after.loc[s, "short_name"],
+                before.loc[s, "status"],
+                after.loc[s, "status"],
+                after.loc[s, "status_checked"],
+            )
+            for s in sorted(set(after.index) & set(before.index))
+            if before.loc[s, "status"] != after.loc[s, "status"]
+        ],
+        "references_added": sorted(new_keys - old_keys),
+        "references_removed": sorted(old_keys - new_keys),
+    }
+
+
 def _differences(new: dict, old: dict, chapters_of: dict[str, str], when: str) -> list[str]:
     """Numbers changed (old -> new, linked to where they are shown), studies and references added or removed."""
 
@@ -134,26 +159,15 @@ def _differences(new: dict, old: dict, chapters_of: dict[str, str], when: str) -
             f"{cite(row['citation_key'])}{where(key)}"
         )
     lines += [f"- Removed: `{key}`" for key in removed]
-    before = _table(old["data/studies.csv"]).set_index("study_id")
-    after = _table(new["data/studies.csv"]).set_index("study_id")
+    other = study_and_reference_changes(old, new)
+    lines += [f"- Study added: {md_escape(name)}" for name in other["studies_added"]]
+    lines += [f"- Study removed: {md_escape(name)}" for name in other["studies_removed"]]
     lines += [
-        f"- Study added: {md_escape(after.loc[s, 'short_name'])}" for s in sorted(set(after.index) - set(before.index))
+        f"- Status of {md_escape(name)}: {md_escape(was)} → {md_escape(now)} (checked {md_escape(checked)})"
+        for name, was, now, checked in other["statuses"]
     ]
-    lines += [
-        f"- Study removed: {md_escape(before.loc[s, 'short_name'])}"
-        for s in sorted(set(before.index) - set(after.index))
-    ]
-    for study in sorted(set(after.index) & set(before.index)):
-        if before.loc[study, "status"] != after.loc[study, "status"]:
-            lines.append(
-                f"- Status of {md_escape(after.loc[study, 'short_name'])}: "
-                f"{md_escape(before.loc[study, 'status'])} → {md_escape(after.loc[study, 'status'])} "
-                f"(checked {md_escape(after.loc[study, 'status_checked'])})"
-            )
-    old_keys = {e.key for e in bibtexparser.parse_string(old["refs.bib"] or "").entries}
-    new_keys = {e.key for e in bibtexparser.parse_string(new["refs.bib"] or "").entries}
-    lines += [f"- Reference added: {cite(key)}" for key in sorted(new_keys - old_keys)]
-    lines += [f"- Reference removed: `{key}`" for key in sorted(old_keys - new_keys)]
+    lines += [f"- Reference added: {cite(key)}" for key in other["references_added"]]
+    lines += [f"- Reference removed: `{key}`" for key in other["references_removed"]]
     return lines or [f"- No number, study or reference changed {when}."]
 
 
@@ -218,17 +232,11 @@ def pull_request_summary(root: Path, base: dict[str, str | None], preview: str |
     lines += [f"- removed `{key}`" for key in removed]
     if len(lines) == 1:
         lines.append("- none changed")
-    old_studies = _table(base["data/studies.csv"] or "study_id\n").set_index("study_id")
-    new_studies = _table(new["data/studies.csv"]).set_index("study_id")
-    studies = [
-        f"- added: {md_escape(new_studies.loc[s, 'short_name'])}"
-        for s in sorted(set(new_studies.index) - set(old_studies.index))
-    ]
-    studies += [f"- removed: `{s}`" for s in sorted(set(old_studies.index) - set(new_studies.index))]
-    old_keys = {e.key for e in bibtexparser.parse_string(base["refs.bib"] or "").entries}
-    new_keys = {e.key for e in bibtexparser.parse_string(new["refs.bib"] or "").entries}
-    references = [f"- added: `{key}`" for key in sorted(new_keys - old_keys)]
-    references += [f"- removed: `{key}`" for key in sorted(old_keys - new_keys)]
+    other = study_and_reference_changes(base, new)
+    studies = [f"- added: {md_escape(name)}" for name in other["studies_added"]]
+    studies += [f"- removed: {md_escape(name)}" for name in other["studies_removed"]]
+    references = [f"- added: `{key}`" for key in other["references_added"]]
+    references += [f"- removed: `{key}`" for key in other["references_removed"]]
     lines += ["", "#### Studies", *(studies or ["- none added or removed"])]
     lines += ["", "#### References", *(references or ["- none added or removed"])]
     affected = sorted({c for key in [k for k, _, _ in changed] + added for c in chapters_of.get(key, [])})

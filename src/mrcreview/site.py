@@ -57,9 +57,9 @@ def inputs_digest(root: Path, output: Path) -> str:
     return digest.hexdigest()
 
 
-def jupyter_book() -> str:
-    beside_python = Path(sys.executable).parent / "jupyter-book"
-    return str(beside_python) if beside_python.exists() else "jupyter-book"
+def jupyter_book() -> list[str]:
+    """The jupyter-book command, reading pages on every core (see jupyter_book_parallel.py)."""
+    return [sys.executable, "-m", "mrcreview.jupyter_book_parallel"]
 
 
 def build_site(root: Path, output: Path | None = None) -> int:
@@ -124,7 +124,7 @@ def _build(root: Path, output: Path) -> int:
 
 def run_sphinx(root: Path, work: Path, log: Path) -> int:
     """Jupyter Book into work/, its output streamed to the log as it runs."""
-    command = [jupyter_book(), "build", str(root), "--path-output", str(work), "-W", "-n", "--keep-going"]
+    command = [*jupyter_book(), "build", str(root), "--path-output", str(work), "-W", "-n", "--keep-going"]
     with open(log, "w", encoding="utf-8") as stream:
         child = subprocess.Popen(
             command,
@@ -295,7 +295,7 @@ def build_pdf(root: Path, output: Path | None = None) -> int:
 
     output = (output or root / "_build" / "book.pdf").resolve()
     work = root / "_build" / "pdf-work"
-    command = [jupyter_book(), "build", str(root), "--builder", "singlehtml", "--path-output", str(work), "-W"]
+    command = [*jupyter_book(), "build", str(root), "--builder", "singlehtml", "--path-output", str(work), "-W"]
     (root / "_build").mkdir(parents=True, exist_ok=True)
     with build_lock(root / "_build"):
         # Always from scratch: an interrupted single-page build could otherwise print old numbers.

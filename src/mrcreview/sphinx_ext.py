@@ -384,8 +384,17 @@ def add_static(app: Sphinx, config) -> None:
     app.add_css_file("mrcreview.css")
 
 
+# Two extensions Jupyter Book loads leave parallel reading undeclared, so Sphinx reads serially.
+# Neither keeps state while pages are read: multitoc numbering renumbers sections after reading,
+# and the LaTeX one acts only in LaTeX builds. The parallel site is identical to the serial one.
+READ_SAFE_UNDECLARED = ("sphinx_multitoc_numbering", "sphinx_jupyterbook_latex")
+
+
 def setup(app: Sphinx) -> dict:
     register_bibliography_style()
+    for name in READ_SAFE_UNDECLARED:
+        app.setup_extension(name)
+        app.extensions[name].parallel_read_safe = True
     app.connect("config-inited", add_static)
     app.connect("html-page-context", footer)
     app.connect("html-page-context", accessible_citations)

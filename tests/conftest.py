@@ -1,5 +1,6 @@
 """Fixtures shared by the tests."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,13 +20,27 @@ def minimal(tmp_path_factory) -> Path:
     return make_minimal(tmp_path_factory.mktemp("minimal") / "project")
 
 
-@pytest.fixture(scope="module")
+# The one cold build of the session. Sphinx keeps absolute paths in its saved state and starts
+# afresh in a project that moved, so a test that builds again works at the path this was built at.
+def _build_path(tmp_path_factory) -> Path:
+    return tmp_path_factory.getbasetemp() / "rebuildable" / "project"
+
+
+@pytest.fixture(scope="session")
 def built_project(tmp_path_factory) -> Path:
-    """A copy of the project, built once for the tests of a module."""
-    project = copy_project(tmp_path_factory.mktemp("built") / "project")
+    """A copy of the project built once per session; read it, never change it."""
+    project = copy_project(_build_path(tmp_path_factory))
     result = run_module("build", cwd=project)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return project
+    return Path(shutil.move(project, tmp_path_factory.mktemp("built") / "project"))
+
+
+@pytest.fixture
+def rebuildable_project(built_project, tmp_path_factory) -> Path:
+    """A private copy of the built project where it was built, so that building it again is incremental."""
+    project = _build_path(tmp_path_factory)
+    shutil.rmtree(project, ignore_errors=True)
+    return shutil.copytree(built_project, project, symlinks=True)
 
 
 @pytest.fixture(scope="module")

@@ -27,40 +27,91 @@ def pages(html_root: Path) -> list[Path]:
 PHONE, LAPTOP = 390, 1280  # CSS pixels: a common phone, a common laptop
 
 
+CHARTS_DRAWN = "() => [...document.querySelectorAll('.vega-chart')].every(chart => chart.querySelector('svg'))"
+
+
 def open_page(browser, site, path: Path, width: int = LAPTOP):
     html_root, url = site
     page = offline_page(browser, url, width)
     page.goto(f"{url}/{path.relative_to(html_root).as_posix()}")
     page.wait_for_load_state("load")
-    page.wait_for_timeout(400)
+    page.wait_for_function(CHARTS_DRAWN, timeout=10_000)  # Vega draws after the page has loaded
+    page.evaluate("document.fonts.ready")
     return page
 
 
-def test_every_page_loads_offline_without_console_errors(site, browser):
-    for path in pages(site[0]):
-        page = open_page(browser, site, path)
-        assert page.errors == [], (path.name, page.errors)
-        assert page.blocked == [], (path.name, page.blocked)
-        page.close()
+AXE_VIOLATIONS = (
+    "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+    ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))"
+)
+MARKS = "svg g.mark-rect path, svg g.mark-symbol path"
+TABLE_WIDTHS = """() => {
+  const article = document.querySelector('article.bd-article');
+  if (!article) return [];  // the redirect page and the like
+  const column = article.getBoundingClientRect().width;
+  return [...article.querySelectorAll('table')]
+    .map(t => [t.id || t.closest('[id]').id, t.getBoundingClientRect().width, column]);
+}"""
+
+CHART_FACTS = """() => [...document.querySelectorAll('.vega-chart')].map(chart => {
+  const column = chart.closest('article').getBoundingClientRect().width;
+  const svg = chart.querySelector('svg');
+  const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize));
+  const caption = chart.closest('figure').querySelector('figcaption');
+  const tableLinks = [...caption.querySelectorAll('a[href^="#tbl-"]')].map(a => a.getAttribute('href').slice(1));
+  return {id: chart.id, width: svg.getBoundingClientRect().width, column, smallest: Math.min(...sizes),
+          titles: [...svg.querySelectorAll('.role-axis-title text')].map(t => t.textContent),
+          tables: tableLinks.filter(id => document.getElementById(id))};
+})"""
 
 
-def test_every_chart_draws_marks_and_has_a_tooltip(site, browser):
-    charts = 0
-    for path in pages(site[0]):
-        if "vegaEmbed(" not in path.read_text(encoding="utf-8"):
-            continue
-        page = open_page(browser, site, path)
-        for chart in page.locator(".vega-chart").all():
-            marks = chart.locator("svg g.mark-rect path, svg g.mark-symbol path")
-            assert marks.count() > 0, path.name
-            charts += 1
-        first = page.locator(".vega-chart svg g.mark-rect path, .vega-chart svg g.mark-symbol path").first
+def visit(browser, site, path: Path, width: int) -> dict:
+    """Everything the tests below ask of one page at one width, from a single visit."""
+    page = open_page(browser, site, path, width)
+    facts = {
+        "overflow": page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"),
+        "tables": page.evaluate(TABLE_WIDTHS),
+        "charts": page.evaluate(CHART_FACTS),
+        "marks": [chart.locator(MARKS).count() for chart in page.locator(".vega-chart").all()],
+    }
+    page.add_script_tag(path=str(AXE))
+    facts["axe"] = page.evaluate(AXE_VIOLATIONS)
+    if facts["marks"] and width == LAPTOP:  # hovering a mark shows its tooltip
+        first = page.locator(".vega-chart").locator(MARKS).first
         first.scroll_into_view_if_needed()
         first.hover()
-        page.wait_for_timeout(300)
-        tooltip = page.locator("#vg-tooltip-element")
-        assert tooltip.is_visible() and "Data row" in tooltip.inner_text(), path.name
-        page.close()
+        page.wait_for_selector("#vg-tooltip-element", state="visible", timeout=5_000)
+        facts["tooltip"] = page.locator("#vg-tooltip-element").inner_text()
+    facts["errors"], facts["blocked"] = page.errors, page.blocked
+    page.close()
+    return facts
+
+
+@pytest.fixture(scope="module")
+def visits(site, browser) -> dict[int, dict[str, dict]]:
+    """Every page visited once at each width: {width: {page: facts}}."""
+    return {
+        width: {path.relative_to(site[0]).as_posix(): visit(browser, site, path, width) for path in pages(site[0])}
+        for width in (PHONE, LAPTOP)
+    }
+
+
+@pytest.mark.parametrize("width", [PHONE, LAPTOP])
+def test_every_page_loads_offline_without_console_errors(visits, width):
+    assert len(visits[width]) > 20
+    for name, facts in visits[width].items():
+        assert facts["errors"] == [], (name, facts["errors"])
+        assert facts["blocked"] == [], (name, facts["blocked"])
+
+
+def test_every_chart_draws_marks_and_has_a_tooltip(visits):
+    charts = 0
+    for name, facts in visits[LAPTOP].items():
+        assert all(count > 0 for count in facts["marks"]), name
+        charts += len(facts["marks"])
+        if facts["marks"]:
+            assert "Data row" in facts["tooltip"], name
     assert charts >= 6
 
 
@@ -89,17 +140,9 @@ def test_every_image_has_a_text_alternative(site):
 
 
 @pytest.mark.parametrize("width", [PHONE, LAPTOP])
-def test_no_serious_accessibility_violations(site, browser, width):
-    for path in pages(site[0]):
-        page = open_page(browser, site, path, width)
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(
-            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-            ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-            ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))"
-        )
-        assert violations == [], (path.name, violations)
-        page.close()
+def test_no_serious_accessibility_violations(visits, width):
+    for name, facts in visits[width].items():
+        assert facts["axe"] == [], (name, facts["axe"])
 
 
 def test_search_finds_a_term(site, browser):
@@ -121,31 +164,17 @@ def test_print_shows_the_static_charts(site, browser):
     page.close()
 
 
-def test_no_page_scrolls_sideways_on_a_phone(site, browser):
-    for path in pages(site[0]):
-        page = open_page(browser, site, path, PHONE)
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, (path.name, overflow)
-        page.close()
+def test_no_page_scrolls_sideways_on_a_phone(visits):
+    for name, facts in visits[PHONE].items():
+        assert facts["overflow"] <= 0, (name, facts["overflow"])
 
 
-TABLE_WIDTHS = """() => {
-  const article = document.querySelector('article.bd-article');
-  if (!article) return [];  // the redirect page and the like
-  const column = article.getBoundingClientRect().width;
-  return [...article.querySelectorAll('table')]
-    .map(t => [t.id || t.closest('[id]').id, t.getBoundingClientRect().width, column]);
-}"""
-
-
-def test_every_table_fits_the_text_column_on_a_laptop(site, browser):
+def test_every_table_fits_the_text_column_on_a_laptop(visits):
     tables = 0
-    for path in pages(site[0]):
-        page = open_page(browser, site, path, LAPTOP)
-        for name, width, column in page.evaluate(TABLE_WIDTHS):
-            assert width <= column + 1, (path.name, name, width, column)
+    for page, facts in visits[LAPTOP].items():
+        for name, width, column in facts["tables"]:
+            assert width <= column + 1, (page, name, width, column)
             tables += 1
-        page.close()
     assert tables >= 10
 
 
@@ -167,35 +196,19 @@ def test_on_a_phone_a_wide_table_shows_each_value_under_its_column_name(site, br
     page.close()
 
 
-CHART_FACTS = """() => [...document.querySelectorAll('.vega-chart')].map(chart => {
-  const column = chart.closest('article').getBoundingClientRect().width;
-  const svg = chart.querySelector('svg');
-  const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize));
-  const caption = chart.closest('figure').querySelector('figcaption');
-  const tableLinks = [...caption.querySelectorAll('a[href^="#tbl-"]')].map(a => a.getAttribute('href').slice(1));
-  return {id: chart.id, width: svg.getBoundingClientRect().width, column, smallest: Math.min(...sizes),
-          titles: [...svg.querySelectorAll('.role-axis-title text')].map(t => t.textContent),
-          tables: tableLinks.filter(id => document.getElementById(id))};
-})"""
-
-
 @pytest.mark.parametrize("width", [PHONE, LAPTOP])
-def test_charts_fill_the_column_with_legible_labels_and_link_to_their_numbers(site, browser, width):
+def test_charts_fill_the_column_with_legible_labels_and_link_to_their_numbers(visits, width):
     charts = 0
-    for path in pages(site[0]):
-        if "vegaEmbed(" not in path.read_text(encoding="utf-8"):
-            continue
-        page = open_page(browser, site, path, width)
-        for chart in page.evaluate(CHART_FACTS):
-            assert chart["width"] >= 0.9 * chart["column"] - 40, (path.name, chart)
-            assert chart["width"] <= chart["column"] + 1, (path.name, chart)
-            assert chart["smallest"] >= 11, (path.name, chart)
+    for name, facts in visits[width].items():
+        for chart in facts["charts"]:
+            assert chart["width"] >= 0.9 * chart["column"] - 40, (name, chart)
+            assert chart["width"] <= chart["column"] + 1, (name, chart)
+            assert chart["smallest"] >= 11, (name, chart)
             # the horizontal axis says what it measures, and in what unit
-            assert any("(%)" in title or "log scale" in title for title in chart["titles"]), (path.name, chart)
+            assert any("(%)" in title or "log scale" in title for title in chart["titles"]), (name, chart)
             # a keyboard or screen-reader user reaches every value through the table the caption links
-            assert chart["tables"], (path.name, chart["id"])
+            assert chart["tables"], (name, chart["id"])
             charts += 1
-        page.close()
     assert charts >= 10
 
 

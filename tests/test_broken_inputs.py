@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, run_module
+from mrcreview.cli import run_check
 
 CASES = sorted(p for p in (ROOT / "tests" / "broken").iterdir() if p.is_dir())
 # One mistake that used to bring a cascade of messages (every citation of a key, every rule on an
@@ -38,18 +39,26 @@ def test_minimal_project_is_valid(minimal_project):
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_broken_input_is_refused_clearly(case, minimal_project):
-    apply_case(minimal_project, case)
-    expected = (case / "expected.txt").read_text().strip()
+def test_the_command_reports_a_broken_input_without_a_traceback(minimal_project):
+    # the cases below run the check in this process; this one goes through the command a contributor types
+    apply_case(minimal_project, ROOT / "tests" / "broken" / "bib-unbalanced-braces")
     result = run_module("check", cwd=minimal_project)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
-    lines = result.stderr.splitlines()
-    assert any(line.startswith(expected) or expected in line for line in lines), result.stderr
+    expected = (ROOT / "tests" / "broken" / "bib-unbalanced-braces" / "expected.txt").read_text().strip()
+    assert result.stderr.startswith(expected) and result.stderr.endswith("nothing was built.\n"), result.stderr
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_broken_input_is_refused_clearly(case, minimal_project, capsys):
+    apply_case(minimal_project, case)
+    expected = (case / "expected.txt").read_text().strip()
+    assert run_check(minimal_project) == 1  # an exception here would be a traceback on the terminal
+    lines = capsys.readouterr().err.splitlines()
+    assert any(line.startswith(expected) or expected in line for line in lines), lines
     # A message repeats at most the start of a bad value, however long the value is.
     assert all(len(line) < 400 for line in lines), max(lines, key=len)[:500]
     # The named mistake is reported once, not buried in a cascade.
-    assert sum(expected in line for line in lines) == 1, result.stderr
+    assert sum(expected in line for line in lines) == 1, lines
     if case.name in ONE_ROOT_CAUSE:
-        assert lines[-1] == "check: 1 problem(s); nothing was built.", result.stderr
+        assert lines[-1] == "check: 1 problem(s); nothing was built.", lines

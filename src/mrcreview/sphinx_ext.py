@@ -381,6 +381,8 @@ STATIC = Path(__file__).parent / "static"
 
 def add_static(app: Sphinx, config) -> None:
     config.html_static_path.append(str(STATIC))
+    # without an icon of its own, every browser asks the host for /favicon.ico and logs a 404 on each site
+    config.html_favicon = str(STATIC / "favicon.svg")
     app.add_css_file("mrcreview.css")
 
 

@@ -11,7 +11,17 @@ from pathlib import Path
 
 from mrcreview.site import CHROMIUM, CHROMIUM_ARGS, copy_sources
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "ROOT", "Site", "copy_project", "make_minimal", "offline_page", "run_module"]
+__all__ = [
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "ROOT",
+    "Site",
+    "copy_project",
+    "make_minimal",
+    "offline_page",
+    "open_drawn",
+    "run_module",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
@@ -55,20 +65,31 @@ class Site:
 
 
 def offline_page(browser, base_url: str, width: int = 1280):
-    """A browser page, width pixels wide, whose every request outside the local site is aborted and recorded."""
-    page = browser.new_page(viewport={"width": width, "height": 900})
+    """A browser page, width pixels wide, that records every request outside the local site. Such a request
+    goes nowhere: the browser resolves no host but 127.0.0.1 (CHROMIUM_ARGS). Requests are observed, not
+    intercepted, so pages of one browser context share its cache, as a reader's pages do."""
+    page = browser.new_page()  # a Browser's page has a context of its own; a BrowserContext's shares it
+    page.set_viewport_size({"width": width, "height": 900})
     page.blocked = []
     page.errors = []
 
-    def route(request_route):
-        url = request_route.request.url
-        if url.startswith(base_url) or url.startswith("data:") or url.startswith("blob:"):
-            request_route.continue_()
-        else:
-            page.blocked.append(url)
-            request_route.abort()
+    def request(sent):
+        if not sent.url.startswith((base_url, "data:", "blob:")):
+            page.blocked.append(sent.url)
 
-    page.route("**/*", route)
+    page.on("request", request)
     page.on("pageerror", lambda error: page.errors.append(f"pageerror: {error}"))
     page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
+    return page
+
+
+CHARTS_DRAWN = "() => [...document.querySelectorAll('.vega-chart')].every(chart => chart.querySelector('svg'))"
+
+
+def open_drawn(page, url: str):
+    """Go to url and wait until the page has loaded and Vega has drawn its charts, which happens after."""
+    page.goto(url)
+    page.wait_for_load_state("load")
+    page.wait_for_function(CHARTS_DRAWN, timeout=10_000)
+    page.evaluate("document.fonts.ready")
     return page

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from helpers import Site, copy_project, offline_page, run_module
+from helpers import Site, copy_project, offline_page, open_drawn, run_module
 
 pytestmark = pytest.mark.build  # builds a site
 
@@ -140,17 +140,16 @@ def assert_nothing_injected(page, where):
 
 
 def test_no_injected_script_runs_and_every_link_is_safe(poisoned_site, served, browser):
+    reader = browser.new_context()  # one cache for the whole walk, as a reader's
     for path in sorted(poisoned_site.rglob("*.html")):
         where = path.relative_to(poisoned_site).as_posix()
-        page = offline_page(browser, served)
-        page.goto(f"{served}/{where}")
-        page.wait_for_load_state("load")
-        page.wait_for_timeout(300)
+        page = open_drawn(offline_page(reader, served), f"{served}/{where}")
         assert_nothing_injected(page, where)
         assert page.evaluate(CLICK_EVERY_LINK) == [], where
         page.wait_for_timeout(100)
         assert_nothing_injected(page, where)
         page.close()
+    reader.close()
 
 
 def test_search_results_for_injected_titles_show_them_as_text(poisoned_site, served, browser):

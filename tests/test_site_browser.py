@@ -6,7 +6,7 @@ from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 
-from helpers import ROOT, Site, offline_page
+from helpers import ROOT, Site, offline_page, open_drawn
 
 pytestmark = pytest.mark.build  # builds a site
 
@@ -27,17 +27,9 @@ def pages(html_root: Path) -> list[Path]:
 PHONE, LAPTOP = 390, 1280  # CSS pixels: a common phone, a common laptop
 
 
-CHARTS_DRAWN = "() => [...document.querySelectorAll('.vega-chart')].every(chart => chart.querySelector('svg'))"
-
-
 def open_page(browser, site, path: Path, width: int = LAPTOP):
     html_root, url = site
-    page = offline_page(browser, url, width)
-    page.goto(f"{url}/{path.relative_to(html_root).as_posix()}")
-    page.wait_for_load_state("load")
-    page.wait_for_function(CHARTS_DRAWN, timeout=10_000)  # Vega draws after the page has loaded
-    page.evaluate("document.fonts.ready")
-    return page
+    return open_drawn(offline_page(browser, url, width), f"{url}/{path.relative_to(html_root).as_posix()}")
 
 
 AXE_VIOLATIONS = (
@@ -66,9 +58,9 @@ CHART_FACTS = """() => [...document.querySelectorAll('.vega-chart')].map(chart =
 })"""
 
 
-def visit(browser, site, path: Path, width: int) -> dict:
+def visit(reader, site, path: Path, width: int) -> dict:
     """Everything the tests below ask of one page at one width, from a single visit."""
-    page = open_page(browser, site, path, width)
+    page = open_page(reader, site, path, width)
     facts = {
         "overflow": page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"),
         "tables": page.evaluate(TABLE_WIDTHS),
@@ -90,11 +82,14 @@ def visit(browser, site, path: Path, width: int) -> dict:
 
 @pytest.fixture(scope="module")
 def visits(site, browser) -> dict[int, dict[str, dict]]:
-    """Every page visited once at each width: {width: {page: facts}}."""
-    return {
-        width: {path.relative_to(site[0]).as_posix(): visit(browser, site, path, width) for path in pages(site[0])}
-        for width in (PHONE, LAPTOP)
-    }
+    """Every page visited once at each width, as a reader going from page to page (one browser context,
+    so one cache): {width: {page: facts}}."""
+    facts = {}
+    for width in (PHONE, LAPTOP):
+        reader = browser.new_context()
+        facts[width] = {p.relative_to(site[0]).as_posix(): visit(reader, site, p, width) for p in pages(site[0])}
+        reader.close()
+    return facts
 
 
 @pytest.mark.parametrize("width", [PHONE, LAPTOP])

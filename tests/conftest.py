@@ -1,5 +1,6 @@
 """Fixtures shared by the tests."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -32,6 +33,8 @@ def built_project(tmp_path_factory) -> Path:
     project = copy_project(_build_path(tmp_path_factory))
     result = run_module("build", cwd=project)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    if kept := os.environ.get("MRCREVIEW_TESTED_SITE"):  # CI publishes the site its tests ran against
+        shutil.copytree(project / "_build" / "html", kept, dirs_exist_ok=True)
     return Path(shutil.move(project, tmp_path_factory.mktemp("built") / "project"))
 
 

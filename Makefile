@@ -7,7 +7,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: book test test-fast check env vendor browser clean linkcheck bench pdf release refresh
+.PHONY: book test test-fast check env vendor browser clean linkcheck bench bench-scale pdf release refresh
 book: env vendor
 	$(PY) -m mrcreview build
 
@@ -65,3 +65,8 @@ linkcheck: env vendor
 bench: env vendor
 	$(PY) bench/build_speed.py
 	$(PY) bench/plugin_lookups.py
+
+# The same figures on seeded synthetic data 50 times today's size (MULTIPLE=n to choose), and page weights.
+MULTIPLE ?= 50
+bench-scale: env vendor
+	$(PY) bench/scale.py --multiple $(MULTIPLE)

@@ -1,0 +1,48 @@
+"""How the book copes with growth: the figures of build_speed.py on synthetic data many times today's size.
+
+    python bench/scale.py [--multiple 50] [--seed 1]        (or: make bench-scale)
+
+Works on a copy of the project in a temporary folder, grown by bench/synthetic.py. Prints the time of
+`make check`, then a cold build, a no-change rebuild and a one-row edit with its staleness verdict,
+then every page's transfer size. Targets at 50x: check <= 1.5 s, one-row edit <= 25 % of cold,
+heaviest page <= 1 MB.
+"""
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from build_speed import measure
+from synthetic import grow
+
+from mrcreview.site import copy_sources
+
+ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--multiple", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        project = copy_sources(ROOT, Path(folder) / "project")
+        sizes = grow(project, args.multiple, args.seed)
+        print(f"{args.multiple}x today's data (seed {args.seed}): " + ", ".join(f"{n} {k}" for k, n in sizes.items()))
+        start = time.perf_counter()
+        checked = subprocess.run([sys.executable, "-m", "mrcreview", "check"], cwd=project, capture_output=True)
+        check = time.perf_counter() - start
+        if checked.returncode != 0:
+            sys.exit(f"the synthetic data fails the check:\n{checked.stderr.decode()[-3000:]}")
+        print(f"make check:          {check:6.1f} s                                  target <= 1.5 s")
+        status = measure(project, cold_target=None, edit_target=0.25)
+        weight = subprocess.run([sys.executable, str(HERE / "page_weight.py"), str(project / "_build" / "html")])
+        return status or weight.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -381,8 +381,10 @@ STATIC = Path(__file__).parent / "static"
 
 def add_static(app: Sphinx, config) -> None:
     config.html_static_path.append(str(STATIC))
-    # without an icon of its own, every browser asks the host for /favicon.ico and logs a 404 on each site
+    # Without an icon, every browser asks the host for /favicon.ico and logs a 404: pages name the SVG
+    # one, and the site's root holds the same icon as favicon.ico for pages that name none (the redirect).
     config.html_favicon = str(STATIC / "favicon.svg")
+    config.html_extra_path.append(str(STATIC / "root"))
     app.add_css_file("mrcreview.css")
 
 

@@ -1,6 +1,7 @@
 """Helpers shared by the tests: run the command line, copy the project."""
 
 import functools
+import hashlib
 import http.server
 import os
 import shutil
@@ -20,7 +21,9 @@ __all__ = [
     "make_minimal",
     "offline_page",
     "open_drawn",
+    "page",
     "run_module",
+    "site_digest",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +32,20 @@ MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
 
 def copy_project(target: Path) -> Path:
     return copy_sources(ROOT, target)
+
+
+def page(project: Path, name: str) -> str:
+    """The text of one page of the book as published in project."""
+    return (project / "_build" / "html" / "book" / f"{name}.html").read_text(encoding="utf-8")
+
+
+def site_digest(site: Path) -> dict[str, str]:
+    """Every file under site, by its digest: equal digests, the same site."""
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
 
 
 def make_minimal(target: Path) -> Path:

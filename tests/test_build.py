@@ -1,35 +1,15 @@
 """The site builds from data; a changed number shows everywhere; a broken input never publishes."""
 
-import hashlib
 import html as html_text
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
-from subprocess import PIPE
 
 import pytest
 
 import mrcreview
-from helpers import ROOT, copy_project, run_module
+from helpers import ROOT, page, run_module, site_digest
 from mrcreview.paths import chapter_files
 
 pytestmark = pytest.mark.build
-
-
-def site_digest(site: Path) -> dict[str, str]:
-    return {
-        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(site.rglob("*"))
-        if p.is_file()
-    }
-
-
-def page(project: Path, name: str) -> str:
-    return (project / "_build" / "html" / "book" / f"{name}.html").read_text(encoding="utf-8")
 
 
 def chart_specs(html: str) -> list[str]:
@@ -221,9 +201,9 @@ def test_every_glued_number_links_to_its_register_entry_with_the_same_value(buil
 def test_every_data_row_is_shown_somewhere_besides_the_register(built_project):
     # a number carried in data/ but placed in no sentence, table or figure is evidence the reader never sees
     shown = set()
-    for page in (built_project / "_build" / "html").rglob("*.html"):
-        if page.name != "evidence-register.html":
-            shown |= set(re.findall(r'evidence-register\.html#ev-([\w-]+)"', page.read_text(encoding="utf-8")))
+    for path in (built_project / "_build" / "html").rglob("*.html"):
+        if path.name != "evidence-register.html":
+            shown |= set(re.findall(r'evidence-register\.html#ev-([\w-]+)"', path.read_text(encoding="utf-8")))
     assert set(mrcreview.load_outcomes(root=built_project)["outcome_id"]) - shown == set()
 
 
@@ -242,18 +222,6 @@ def test_every_page_shows_version_and_evidence_date(built_project):
         assert f"Version {version}" in text and f"evidence checked up to {date}" in text, path
 
 
-def test_pdf_of_the_book_has_every_chapter_and_the_figures(tmp_path):
-    project = copy_project(tmp_path / "project")  # the PDF is printed from a single-page build of its own
-    result = run_module("pdf", cwd=project)
-    assert result.returncode == 0, result.stderr[-2000:]
-    pdf = (project / "_build" / "book.pdf").read_bytes()
-    assert pdf.startswith(b"%PDF")
-    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 15  # one page or more per chapter
-    # the single page printed shows the static chart images, not empty chart containers
-    single = (project / "_build" / "pdf-work" / "_build" / "singlehtml" / "book" / "index.html").read_text()
-    assert single.count('class="chart-static"') >= 6
-
-
 def test_bibliography_links_every_doi_and_pmid(built_project):
     import bibtexparser
 
@@ -266,65 +234,15 @@ def test_bibliography_links_every_doi_and_pmid(built_project):
             assert f'href="https://pubmed.ncbi.nlm.nih.gov/{fields["pmid"].value}/"' in bibliography, entry.key
 
 
-def start_build(project: Path) -> subprocess.Popen:
-    environment = {k: v for k, v in os.environ.items() if k != "MRCREVIEW_ROOT"}
-    command = [sys.executable, "-m", "mrcreview", "build"]
-    return subprocess.Popen(command, cwd=project, env=environment, stdout=PIPE, stderr=PIPE, text=True)
-
-
-def wait_for_log(project: Path, text: str, build: subprocess.Popen) -> None:
-    log, deadline = project / "_build" / "build.log", time.monotonic() + 600
-    while not (log.exists() and text in log.read_text(encoding="utf-8", errors="replace")):
-        assert build.poll() is None, f"the build ended before its log said {text!r}"
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-
-
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
-def test_a_build_killed_while_writing_pages_is_discarded_and_never_publishes_old_numbers(rebuildable_project, stop):
-    project = rebuildable_project
-    outcomes = project / "data" / "outcomes.csv"
-    outcomes.write_text(outcomes.read_text(encoding="utf-8").replace(",0.476,", ",0.512,"), encoding="utf-8")
-    (project / "_build" / "build.log").unlink()
-    build = start_build(project)
-    # Sphinx has saved its record of the new data as read, and is about to write the pages
-    wait_for_log(project, "checking consistency", build)
-    build.send_signal(stop)
-    _, stderr = build.communicate(timeout=120)
-    assert build.returncode == (128 + stop if stop == signal.SIGTERM else -stop)
-    assert "Traceback" not in stderr
-    if stop == signal.SIGTERM:
-        assert stderr.strip().splitlines() == [
-            f"build: stopped by SIGTERM; {project / '_build' / 'html'} holds the last complete site."
-        ]
-
-    # the next build finds the mark, starts afresh and publishes the new value; a second build
-    # started meanwhile in the same clone waits for the first instead of sharing its folders
-    (project / "_build" / "build.log").unlink()
-    rebuild = start_build(project)
-    wait_for_log(project, "reading sources", rebuild)  # it holds the lock
-    waiting = run_module("build", cwd=project)
-    stdout, _ = rebuild.communicate(timeout=600)
-    assert rebuild.returncode == 0
-    assert "51.2%" in page(project, "organ-preservation") and "51.2%" in page(project, "evidence-register")
-    # What's new reports the change from the release's 47.6%: the one place an earlier value belongs
-    assert "47.6% → 51.2%" in page(project, "whats-new")
-    for path in (project / "_build" / "html").rglob("*.html"):
-        assert "47.6%" not in path.read_text(encoding="utf-8").replace("47.6% → 51.2%", ""), path
-    assert "the last build was interrupted; starting afresh" in stdout
-    assert waiting.returncode == 0 and "another build is running in this clone" in waiting.stdout
-    assert "nothing changed since the last build" in waiting.stdout
-
-
 def test_the_first_use_of_each_abbreviation_on_a_page_links_to_the_glossary(built_project):
     site = built_project / "_build" / "html" / "book"
     terms = re.findall(r'<dt id="term-[^"]+">([^<]+)<', (site / "glossary.html").read_text(encoding="utf-8"))
     assert len(terms) >= 20
     checked = 0
-    for page in sorted(site.glob("*.html")):
-        if page.name == "glossary.html":
+    for path in sorted(site.glob("*.html")):
+        if path.name == "glossary.html":
             continue
-        text = page.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
         article = text[text.index("<article") : text.index("</article>")]
         # headings, table titles and scripts are not prose: the build links no term there
         article = re.sub(r"<(h[1-6]|caption|script)\b.*?</\1>", "", article, flags=re.S)
@@ -335,6 +253,6 @@ def test_the_first_use_of_each_abbreviation_on_a_page_links_to_the_glossary(buil
         for term in terms:
             uses = re.findall(rf"(?<![\w-])⟦?{re.escape(term)}⟧?(?![\w-])", words)
             if uses:
-                assert uses[0] == f"⟦{term}⟧" and uses.count(f"⟦{term}⟧") == 1, (page.name, term, uses[:3])
+                assert uses[0] == f"⟦{term}⟧" and uses.count(f"⟦{term}⟧") == 1, (path.name, term, uses[:3])
                 checked += 1
     assert checked >= 20

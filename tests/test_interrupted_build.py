@@ -1,0 +1,85 @@
+"""A build stopped part-way (a timeout, a cancelled CI run, a full disk) never publishes old numbers."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from subprocess import PIPE
+
+import pytest
+
+from helpers import page, run_module, site_digest
+
+pytestmark = pytest.mark.build
+
+
+def start_build(project: Path) -> subprocess.Popen:
+    environment = {k: v for k, v in os.environ.items() if k != "MRCREVIEW_ROOT"} | {"PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "mrcreview", "build"]
+    return subprocess.Popen(command, cwd=project, env=environment, stdout=PIPE, stderr=PIPE, text=True)
+
+
+def wait_for_log(project: Path, text: str, build: subprocess.Popen) -> None:
+    log, deadline = project / "_build" / "build.log", time.monotonic() + 600
+    while not (log.exists() and text in log.read_text(encoding="utf-8", errors="replace")):
+        assert build.poll() is None, f"the build ended before its log said {text!r}"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+
+
+def stop_while_writing(project: Path, stop: signal.Signals) -> tuple[int, str]:
+    """Change a number, build, and stop the build when Sphinx has recorded the new data as read and is about
+    to write the pages."""
+    outcomes = project / "data" / "outcomes.csv"
+    outcomes.write_text(outcomes.read_text(encoding="utf-8").replace(",0.476,", ",0.512,"), encoding="utf-8")
+    (project / "_build" / "build.log").unlink()
+    build = start_build(project)
+    wait_for_log(project, "checking consistency", build)
+    build.send_signal(stop)
+    _, stderr = build.communicate(timeout=120)
+    assert "Traceback" not in stderr
+    return build.returncode, stderr
+
+
+def test_a_build_stopped_by_sigterm_says_so_keeps_the_site_and_the_next_starts_afresh(rebuildable_project):
+    project = rebuildable_project
+    before = site_digest(project / "_build" / "html")
+    returncode, stderr = stop_while_writing(project, signal.SIGTERM)
+    assert returncode == 128 + signal.SIGTERM
+    assert stderr.strip().splitlines() == [
+        f"build: stopped by SIGTERM; {project / '_build' / 'html'} holds the last complete site."
+    ]
+    assert site_digest(project / "_build" / "html") == before
+    # the next build does not trust what the stopped one left (what it then publishes: see the SIGKILL test)
+    rebuild = start_build(project)
+    for line in rebuild.stdout:
+        if "starting afresh" in line or "Executing" in line or "published" in line:
+            break
+    rebuild.terminate()
+    rebuild.communicate(timeout=120)
+    assert line.strip() == "build: the last build was interrupted; starting afresh.", line
+
+
+def test_a_build_killed_while_writing_pages_is_discarded_and_never_publishes_old_numbers(rebuildable_project):
+    project = rebuildable_project
+    returncode, _ = stop_while_writing(project, signal.SIGKILL)
+    assert returncode == -signal.SIGKILL
+
+    # the next build finds the mark, starts afresh and publishes the new value; a second build
+    # started meanwhile in the same clone waits for the first instead of sharing its folders
+    (project / "_build" / "build.log").unlink()
+    rebuild = start_build(project)
+    wait_for_log(project, "reading sources", rebuild)  # it holds the lock
+    waiting = run_module("build", cwd=project)
+    stdout, stderr = rebuild.communicate(timeout=600)
+    assert rebuild.returncode == 0, stderr[-2000:]
+    assert "51.2%" in page(project, "organ-preservation") and "51.2%" in page(project, "evidence-register")
+    # What's new reports the change from the release's 47.6%: the one place an earlier value belongs
+    assert "47.6% → 51.2%" in page(project, "whats-new")
+    for path in (project / "_build" / "html").rglob("*.html"):
+        assert "47.6%" not in path.read_text(encoding="utf-8").replace("47.6% → 51.2%", ""), path
+    assert "the last build was interrupted; starting afresh" in stdout
+    assert waiting.returncode == 0 and "another build is running in this clone" in waiting.stdout
+    assert "nothing changed since the last build" in waiting.stdout

@@ -11,12 +11,14 @@ PY := $(VENV)/bin/python
 book: env vendor
 	$(PY) -m mrcreview build
 
+# On every core (pytest-xdist), each test module on one worker, which builds the site once for its modules.
+PARALLEL := -n auto --dist loadscope
 test: env vendor browser
-	$(PY) -m pytest
+	$(PY) -m pytest $(PARALLEL)
 
 # The loop while editing: every test that builds no site and executes no chapter.
 test-fast: env
-	$(PY) -m pytest tests -m "not build"
+	$(PY) -m pytest $(PARALLEL) tests -m "not build"
 
 check: env
 	$(PY) -m mrcreview check

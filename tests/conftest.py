@@ -27,6 +27,16 @@ def _build_path(tmp_path_factory) -> Path:
     return tmp_path_factory.getbasetemp() / "rebuildable" / "project"
 
 
+def keep_site(site: Path, kept: Path) -> None:
+    """Copy the site to kept whole, or not at all: each test worker builds the same site, first one wins."""
+    staged = kept.with_name(f"{kept.name}.{os.getpid()}")
+    shutil.copytree(site, staged)
+    try:
+        staged.rename(kept)
+    except OSError:  # another worker's copy is there
+        shutil.rmtree(staged)
+
+
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory) -> Path:
     """A copy of the project built once per session; read it, never change it."""
@@ -34,7 +44,7 @@ def built_project(tmp_path_factory) -> Path:
     result = run_module("build", cwd=project)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     if kept := os.environ.get("MRCREVIEW_TESTED_SITE"):  # CI publishes the site its tests ran against
-        shutil.copytree(project / "_build" / "html", kept, dirs_exist_ok=True)
+        keep_site(project / "_build" / "html", Path(kept))
     return Path(shutil.move(project, tmp_path_factory.mktemp("built") / "project"))
 
 

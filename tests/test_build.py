@@ -256,3 +256,12 @@ def test_the_first_use_of_each_abbreviation_on_a_page_links_to_the_glossary(buil
                 assert uses[0] == f"⟦{term}⟧" and uses.count(f"⟦{term}⟧") == 1, (path.name, term, uses[:3])
                 checked += 1
     assert checked >= 20
+
+
+def test_the_search_page_draws_the_prisma_flow_of_the_screening_log(built_project):
+    searches = mrcreview.load_searches(root=built_project)
+    counts = mrcreview.prisma_counts(searches, mrcreview.load_screening(root=built_project))
+    html = page(built_project, "search-and-screening")
+    svg = html[html.index('<svg class="prisma-flow"') : html.index("</svg>", html.index('<svg class="prisma-flow"'))]
+    for stage in ("identified", "removed", "awaiting", "screened", "excluded", "included"):
+        assert f"(n = {counts[stage]})" in svg, stage

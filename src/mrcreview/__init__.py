@@ -15,6 +15,7 @@ _HOME = {
     "glue_figure": "chapter",
     "glue_markdown": "chapter",
     "glue_table": "chapter",
+    "glue_prisma_flow": "chapter",
     "glue_text": "chapter",
     "how_to_cite_markdown": "changes",
     "load_clinical_pathways": "loading",

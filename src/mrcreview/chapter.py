@@ -45,6 +45,17 @@ def glue_chart(name: str, chart, description: str):
     return chart
 
 
+def glue_prisma_flow(name: str, counts: dict[str, int]) -> str:
+    """Glue the PRISMA 2020 flow diagram of the counts (prisma_counts); place it with {glue} under the same name."""
+    from IPython.display import HTML
+
+    from mrcreview.prisma import prisma_flow_svg
+
+    svg = prisma_flow_svg(counts)
+    glue(name, HTML(svg), display=False)
+    return svg
+
+
 def glue_markdown(name: str, text: str) -> str:
     """Glue generated MyST Markdown (a list, a register); place it with {glue:md} and `:format: myst`."""
     glue(name, Markdown(text), display=False)

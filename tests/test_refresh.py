@@ -19,8 +19,10 @@ TODAY = "2026-11-30"
 NCT = "NCT00000001"  # alpha in the minimal project, status "completed"
 
 
-def study(status: str) -> dict:
-    return {"protocolSection": {"identificationModule": {"nctId": NCT}, "statusModule": {"overallStatus": status}}}
+def study(status: str, **dates: dict) -> dict:
+    """A study record as /studies/{nctId} answers; dates: completionDateStruct, lastUpdatePostDateStruct."""
+    module = {"overallStatus": status, **dates}
+    return {"protocolSection": {"identificationModule": {"nctId": NCT}, "statusModule": module}}
 
 
 def esearch(count: int, ids: list[str]) -> dict:
@@ -71,7 +73,13 @@ def serve_literature(httpserver, summary: dict | None = None) -> None:
 
 def test_a_changed_status_and_new_records_are_written_with_a_summary(project, httpserver, monkeypatch):
     monkeypatch.setattr(surveillance, "PAGE", 2)  # three records arrive on two pages
-    httpserver.expect_request(f"/ctgov/studies/{NCT}").respond_with_json(study("TERMINATED"))
+    httpserver.expect_request(f"/ctgov/studies/{NCT}").respond_with_json(
+        study(
+            "TERMINATED",
+            completionDateStruct={"date": "2026-06", "type": "ACTUAL"},
+            lastUpdatePostDateStruct={"date": "2026-10-02", "type": "ACTUAL"},
+        )
+    )
     pages = {"0": esearch(3, ["111", "222"]), "2": esearch(3, ["333"])}
     httpserver.expect_request("/eutils/esearch.fcgi").respond_with_handler(
         lambda request: Response(json.dumps(pages[request.args["retstart"]]), content_type="application/json")
@@ -87,6 +95,12 @@ def test_a_changed_status_and_new_records_are_written_with_a_summary(project, ht
     summary = refresh(project, TODAY)
     alpha = next(r for r in rows(project, "studies.csv") if r["study_id"] == "alpha")
     assert (alpha["status"], alpha["status_checked"]) == ("terminated", TODAY)
+    # what the registry says of completion and of its record's last update, as precise as it says it
+    assert (alpha["registry_completion"], alpha["registry_completion_type"], alpha["registry_updated"]) == (
+        "2026-06",
+        "actual",
+        "2026-10-02",
+    )
     assert "1 trial(s) checked" in summary and f"{NCT} completed -> terminated" in summary
     search_row = next(r for r in rows(project, "searches.csv") if r["run_by"] == "make refresh")
     assert (search_row["run_on"], search_row["found"]) == (TODAY, "3")
@@ -112,6 +126,8 @@ def test_an_unchanged_status_only_moves_the_date(project, httpserver):
     summary = refresh(project, TODAY)
     alpha = next(r for r in rows(project, "studies.csv") if r["study_id"] == "alpha")
     assert (alpha["status"], alpha["status_checked"]) == ("completed", TODAY)
+    # a registry that gives no dates leaves none
+    assert (alpha["registry_completion"], alpha["registry_completion_type"], alpha["registry_updated"]) == ("", "", "")
     assert "no status changed" in summary and "0 record(s) added" in summary
 
 
@@ -132,8 +148,12 @@ def test_a_busy_service_is_asked_again(project, httpserver):
             Response('{"protocolSection": {"statusModule": {"overallStatus": "SUSPENDED"}}}', status=200),
             "status 'SUSPENDED' has no counterpart in studies.csv's status list",
         ),
+        (
+            Response(json.dumps(study("COMPLETED", completionDateStruct={"date": "June 2027"})), status=200),
+            "completionDateStruct.date 'June 2027' is not in its documented form",
+        ),
     ],
-    ids=["unknown-nct", "persistent-500", "malformed", "unknown-status"],
+    ids=["unknown-nct", "persistent-500", "malformed", "unknown-status", "malformed-date"],
 )
 def test_a_failed_registry_answer_changes_nothing(project, httpserver, answer, message):
     httpserver.expect_request(f"/ctgov/studies/{NCT}").respond_with_response(answer)

@@ -88,3 +88,17 @@ def test_the_trial_tracker_says_what_a_changed_status_was_at_the_release(minimal
     beta = next(line for line in table.splitlines() if line.startswith("| Beta cohort"))
     assert "completed (was ongoing at the last release)" in alpha
     assert "was" not in beta  # unchanged
+
+
+def test_the_trial_tracker_shows_what_the_registry_said_of_completion_and_its_last_update(minimal_project):
+    studies_file = minimal_project / "data" / "studies.csv"
+    # alpha: what make refresh writes from ClinicalTrials.gov; beta: a registry that said nothing
+    studies_file.write_text(
+        studies_file.read_text().replace("smith2020alpha,12,,,,", "smith2020alpha,12,,2027,estimated,2026-10-02")
+    )
+    table = mrcreview.table_trial_tracker(mrcreview.load_studies(root=minimal_project))
+    alpha = next(line for line in table.splitlines() if line.startswith("| Alpha trial"))
+    beta = next(line for line in table.splitlines() if line.startswith("| Beta cohort"))
+    # as MyST text, escaped: it reads "completion 2027 (estimated); record updated 2026-10-02"
+    assert "completion 2027 \\(estimated\\)\\; record updated 2026\\-10\\-02" in alpha
+    assert "not recorded" in beta

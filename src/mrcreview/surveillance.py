@@ -1,7 +1,8 @@
 """`make refresh`: re-check the trial registries and re-run the literature search, for people to decide.
 
 1. Every NCT number in data/studies.csv is looked up at ClinicalTrials.gov (API v2, CTGOV_API_URL);
-   its overall status is mapped onto the schema's list and written with today's date (UTC). A status
+   its overall status is mapped onto the schema's list and written with today's date (UTC), with what
+   the registry says of completion (date, actual or estimated) and of its record's last update. A status
    the list has no counterpart for is an error, not a guess. Other registries are listed as checked
    by hand, with their last date.
 2. Every search in data/searches.csv run by `make refresh` is run at PubMed (E-utilities,
@@ -95,6 +96,40 @@ def _text(header: list[str], rows: list[dict]) -> str:
     return stream.getvalue()
 
 
+REGISTRY_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def registry_dates(registry: str, module) -> dict[str, str]:
+    """What the registry says of completion (a date as precise as it gives, actual or estimated) and when the
+    record was last updated; empty where it says nothing, a failure where it says something malformed."""
+
+    def part(name: str, field: str) -> str:
+        struct = module.get(name) or {}
+        value = struct.get(field) if isinstance(struct, dict) else struct  # not a dict: malformed, refused below
+        return "" if value is None else str(value)
+
+    completion, kind, updated = (
+        part("completionDateStruct", "date"),
+        part("completionDateStruct", "type").lower(),
+        part("lastUpdatePostDateStruct", "date"),
+    )
+    for field, value, pattern in (
+        ("completionDateStruct.date", completion, REGISTRY_DATE),
+        ("completionDateStruct.type", kind, re.compile("actual|estimated")),
+        ("lastUpdatePostDateStruct.date", updated, DAY),
+    ):
+        if value and not pattern.fullmatch(value):
+            raise ServiceFailed(
+                "ClinicalTrials.gov", f"{registry}: {field} {value[:40]!r} is not in its documented form"
+            )
+    return {
+        "registry_completion": completion,
+        "registry_completion_type": kind if completion else "",
+        "registry_updated": updated,
+    }
+
+
 def check_trials(studies: list[dict], today: str) -> tuple[list[str], list[str], list[str]]:
     """Update each NCT study's status and date in place; return checked, changes and by-hand lines."""
     base = _base("CTGOV_API_URL", "https://clinicaltrials.gov/api/v2")
@@ -108,7 +143,8 @@ def check_trials(studies: list[dict], today: str) -> tuple[list[str], list[str],
             continue
         answer = get_json("ClinicalTrials.gov", f"{base}/studies/{registry}", {"format": "json"})
         try:
-            found = answer["protocolSection"]["statusModule"]["overallStatus"]
+            module = answer["protocolSection"]["statusModule"]
+            found = module["overallStatus"]
         except (KeyError, TypeError):
             raise ServiceFailed(
                 "ClinicalTrials.gov", f"{registry}: an answer without protocolSection.statusModule.overallStatus"
@@ -123,6 +159,7 @@ def check_trials(studies: list[dict], today: str) -> tuple[list[str], list[str],
         if status != row["status"]:
             changes.append(f"{registry} {row['status']} -> {status}")
         row["status"], row["status_checked"] = status, today
+        row |= registry_dates(registry, module)
         checked.append(registry)
     return checked, changes, by_hand
 

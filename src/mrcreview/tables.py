@@ -79,9 +79,21 @@ def _n(value) -> str:
     return f"{int(value):,}" if pd.notna(value) else "not reported"
 
 
+def registry_dates(row: pd.Series) -> str:
+    """What the registry said of completion and of its record's last update, when it was checked."""
+    said = []
+    if pd.notna(row["registry_completion"]):
+        kind = f" ({row['registry_completion_type']})" if pd.notna(row["registry_completion_type"]) else ""
+        said.append(f"completion {row['registry_completion']}{kind}")
+    if pd.notna(row["registry_updated"]):
+        said.append(f"record updated {row['registry_updated']:%Y-%m-%d}")
+    return md_escape("; ".join(said)) if said else "not recorded"
+
+
 def table_trial_tracker(studies: pd.DataFrame, released: dict[str, str] | None = None) -> str:
-    """Every identified study: design, n, registry id, status and when it was last checked; with
-    released (study_id -> status at the last release), a status that has changed since says so."""
+    """Every identified study: design, n, registry id, status and when it was last checked, with what the
+    registry said of completion and its last update; with released (study_id -> status at the last
+    release), a status that has changed since says so."""
     released = released or {}
     rows = []
     for _, row in studies[studies["design"] != "not identified"].sort_values("short_name").iterrows():
@@ -99,10 +111,11 @@ def table_trial_tracker(studies: pd.DataFrame, released: dict[str, str] | None =
                     else ""
                 ),
                 md_escape(row["status_checked"].isoformat()),
+                registry_dates(row),
                 cite(row["citation_key"]),
             ]
         )
-    header = ["Study", "Design", "Population", "n", "Registry id", "Status", "Checked", "Source"]
+    header = ["Study", "Design", "Population", "n", "Registry id", "Status", "Checked", "Registry dates", "Source"]
     return markdown_table(header, rows)
 
 

@@ -171,6 +171,18 @@ def add_vega(app: Sphinx) -> None:
         app.add_css_file(f"vendor/fontawesome/css/{css}")
 
 
+def root_redirect(app: Sphinx, exception) -> None:
+    """The site's root page, which sends the reader to the book's first page. Jupyter Book's table of
+    contents writes one only where none exists, without the icon; this one names it, like every page."""
+    if exception is not None or app.builder.name != "html" or app.config.root_doc == "index":
+        return
+    Path(app.outdir, "index.html").write_text(
+        f'<meta http-equiv="Refresh" content="0; url={app.config.root_doc}.html" />\n'
+        f'<link rel="icon" href="_static/{Path(app.config.html_favicon).name}" />\n',
+        encoding="utf-8",
+    )
+
+
 def copy_vega(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -381,10 +393,8 @@ STATIC = Path(__file__).parent / "static"
 
 def add_static(app: Sphinx, config) -> None:
     config.html_static_path.append(str(STATIC))
-    # Without an icon, every browser asks the host for /favicon.ico and logs a 404: pages name the SVG
-    # one, and the site's root holds the same icon as favicon.ico for pages that name none (the redirect).
+    # Without an icon, every browser asks the host for /favicon.ico and logs a 404.
     config.html_favicon = str(STATIC / "favicon.svg")
-    config.html_extra_path.append(str(STATIC / "root"))
     app.add_css_file("mrcreview.css")
 
 
@@ -418,4 +428,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-updated", rewrite_pages_for_glossary)
     app.add_directive("raw", RawRefused, override=True)
     app.connect("build-finished", copy_vega)
+    app.connect("build-finished", root_redirect, priority=400)  # before sphinx-external-toc's (500)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

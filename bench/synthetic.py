@@ -4,36 +4,27 @@
 
 Grows the data of the project copy in PROJECT in place: copy k of every study gets its own id,
 name, reference (a copy of the study's bibliography entry whose only link is an example.org
-address, so no DOI or PMID is claimed twice) and outcome rows, whose counts are redrawn from a seeded generator; figures
-grow with their rows. Nothing here is evidence: it exists to be built and timed.
+address, so no DOI or PMID is claimed twice) and outcome rows, whose counts are redrawn from a
+seeded generator; figures grow with their rows. Nothing here is evidence: it exists to be built
+and timed.
 """
 
 import argparse
-import csv
-import io
 import random
 from pathlib import Path
 
 import bibtexparser
+from build_speed import NEW, OLD
 
+from mrcreview.surveillance import csv_text, read_csv_rows
 
-def read_rows(path: Path) -> tuple[list[str], list[dict]]:
-    with path.open(encoding="utf-8", newline="") as stream:
-        reader = csv.DictReader(stream)
-        return list(reader.fieldnames), list(reader)
+# The values build_speed.py writes into its edited row: no synthetic row may show them, or the
+# staleness verdict would find them on pages the edit does not concern.
+AVOIDED = {OLD[0], NEW[0]}
 
 
 def write_rows(path: Path, fields: list[str], rows: list[dict]) -> None:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fields, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-
-
-# The values bench/build_speed.py writes into its edited row: no synthetic row may show them, or
-# the staleness verdict would find them on pages the edit does not concern.
-AVOIDED = {"0.476", "0.512"}
+    path.write_text(csv_text(fields, rows), encoding="utf-8")
 
 
 def redrawn(row: dict, rng: random.Random) -> dict:
@@ -56,9 +47,9 @@ def redrawn(row: dict, rng: random.Random) -> dict:
 def grow(project: Path, multiple: int, seed: int) -> dict[str, int]:
     rng = random.Random(seed)
     data = project / "data"
-    study_fields, studies = read_rows(data / "studies.csv")
-    outcome_fields, outcomes = read_rows(data / "outcomes.csv")
-    figure_fields, figure_rows = read_rows(data / "figure_rows.csv")
+    study_fields, studies = read_csv_rows(data / "studies.csv")
+    outcome_fields, outcomes = read_csv_rows(data / "outcomes.csv")
+    figure_fields, figure_rows = read_csv_rows(data / "figure_rows.csv")
     library = bibtexparser.parse_file(str(project / "refs.bib"))
     entries = {entry.key: entry for entry in library.entries}
     in_figures = {}

@@ -19,6 +19,7 @@ __all__ = [
     "Site",
     "copy_project",
     "make_minimal",
+    "module_environment",
     "offline_page",
     "open_drawn",
     "page",
@@ -56,10 +57,14 @@ def make_minimal(target: Path) -> Path:
     return target
 
 
+def module_environment(env: dict | None = None) -> dict:
+    """The environment of `python -m mrcreview` run by a test: the project is the folder it runs in."""
+    return {k: v for k, v in os.environ.items() if k != "MRCREVIEW_ROOT"} | (env or {})
+
+
 def run_module(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k != "MRCREVIEW_ROOT"} | (env or {})
     return subprocess.run(
-        [sys.executable, "-m", "mrcreview", *args], cwd=cwd, env=environment, capture_output=True, text=True
+        [sys.executable, "-m", "mrcreview", *args], cwd=cwd, env=module_environment(env), capture_output=True, text=True
     )
 
 

@@ -1,6 +1,5 @@
 """A build stopped part-way (a timeout, a cancelled CI run, a full disk) never publishes old numbers."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -10,13 +9,13 @@ from subprocess import PIPE
 
 import pytest
 
-from helpers import page, run_module, site_digest
+from helpers import module_environment, page, run_module, site_digest
 
 pytestmark = pytest.mark.build
 
 
 def start_build(project: Path) -> subprocess.Popen:
-    environment = {k: v for k, v in os.environ.items() if k != "MRCREVIEW_ROOT"} | {"PYTHONUNBUFFERED": "1"}
+    environment = module_environment({"PYTHONUNBUFFERED": "1"})  # its lines arrive as it prints them
     command = [sys.executable, "-m", "mrcreview", "build"]
     return subprocess.Popen(command, cwd=project, env=environment, stdout=PIPE, stderr=PIPE, text=True)
 
@@ -53,7 +52,7 @@ def test_a_build_stopped_by_sigterm_says_so_keeps_the_site_and_the_next_starts_a
     ]
     assert site_digest(project / "_build" / "html") == before
     # the next build does not trust what the stopped one left (what it then publishes: see the SIGKILL test)
-    rebuild = start_build(project)
+    rebuild, line = start_build(project), ""
     for line in rebuild.stdout:
         if "starting afresh" in line or "Executing" in line or "published" in line:
             break

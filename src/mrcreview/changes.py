@@ -32,11 +32,16 @@ def current_version(root: Path) -> str:
     return str(read_citation(root)["version"])
 
 
+def version_order(version: str) -> tuple[int, ...]:
+    """x.y.z as numbers, so that 0.10.0 comes after 0.9.0."""
+    return tuple(int(n) for n in re.findall(r"\d+", version))
+
+
 def released_versions(root: Path) -> list[str]:
     """Versions with a snapshot in releases/, oldest first."""
     folder = root / RELEASES
     versions = [p.name for p in folder.iterdir() if (p / "release.json").exists()] if folder.is_dir() else []
-    return sorted(versions, key=lambda v: tuple(int(n) for n in re.findall(r"\d+", v)))
+    return sorted(versions, key=version_order)
 
 
 def release_date_of(root: Path, version: str) -> str:
@@ -210,9 +215,11 @@ def pull_request_summary(root: Path, base: dict[str, str | None], preview: str |
         for key in keys:
             chapters_of.setdefault(key, []).append(chapter)
 
+    def link(name: str) -> str:
+        return f"[{name}]({preview}/book/{name}.html)" if preview else f"`{name}`"
+
     def pages(key: str) -> str:
-        names = chapters_of.get(key, [])
-        shown = [f"[{name}]({preview}/book/{name}.html)" if preview else f"`{name}`" for name in names]
+        shown = [link(name) for name in chapters_of.get(key, [])]
         return f" — shown in {', '.join(shown)}" if shown else ""
 
     lines = ["#### Numbers"]
@@ -242,6 +249,5 @@ def pull_request_summary(root: Path, base: dict[str, str | None], preview: str |
     affected = sorted({c for key in [k for k, _, _ in changed] + added for c in chapters_of.get(key, [])})
     if changed or added or removed or studies or references:
         affected += ["evidence-register", "whats-new"]
-    shown = [f"[{name}]({preview}/book/{name}.html)" if preview else f"`{name}`" for name in affected]
-    lines += ["", "#### Pages affected", f"- {', '.join(shown)}" if shown else "- none"]
+    lines += ["", "#### Pages affected", f"- {', '.join(map(link, affected))}" if affected else "- none"]
     return "\n".join(lines) + "\n"

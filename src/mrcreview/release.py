@@ -14,7 +14,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mrcreview.changes import RELEASES, SNAPSHOT, current_version
+from mrcreview.changes import RELEASES, SNAPSHOT, current_version, version_order
 from mrcreview.validation import check_project
 
 VERSION = re.compile(r"\d+\.\d+\.\d+")
@@ -22,10 +22,6 @@ VERSION = re.compile(r"\d+\.\d+\.\d+")
 
 class ReleaseRefused(Exception):
     pass
-
-
-def _numbers(version: str) -> tuple[int, ...]:
-    return tuple(int(n) for n in version.split("."))
 
 
 def _git(root: Path, *args: str) -> str:
@@ -49,7 +45,7 @@ def release(root: Path, version: str, today: str | None = None) -> str:
     current = current_version(root)
     if not VERSION.fullmatch(version):
         raise ReleaseRefused(f"VERSION: expected x.y.z, e.g. 0.2.0; found {version!r}")
-    if _numbers(version) <= _numbers(current):
+    if version_order(version) <= version_order(current):
         raise ReleaseRefused(f"VERSION: expected a version above the current {current}; found {version}")
     if _git(root, "status", "--porcelain").strip():
         raise ReleaseRefused("git: expected a clean working tree (commit or stash your changes first); found changes")

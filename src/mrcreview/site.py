@@ -265,8 +265,6 @@ def exchange(first: Path, second: Path) -> bool:
     raise OSError(error, os.strerror(error), str(first))
 
 
-# Debian's Chromium, run as root in a container: no sandbox, no GPU, no calls home, and no host
-# resolved but this machine, so a page that asks for anything outside the site gets nothing.
 def find_chromium() -> str:
     """The browser for tests and the PDF: CHROMIUM if set; else Debian's Chromium, or on GitHub's Ubuntu
     runners their preinstalled Google Chrome (Ubuntu's chromium package only installs a snap)."""
@@ -276,6 +274,8 @@ def find_chromium() -> str:
 
 
 CHROMIUM = find_chromium()
+# Run as root in a container: no sandbox, no GPU, no calls home, and no host resolved but this
+# machine, so a page that asks for anything outside the site gets nothing.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

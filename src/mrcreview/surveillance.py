@@ -82,13 +82,14 @@ def get_json(service: str, url: str, params: dict | None = None, pause: float = 
     raise ServiceFailed(service, f"gave up after {RETRIES} tries: {last}")
 
 
-def _read(path: Path) -> tuple[list[str], list[dict]]:
+def read_csv_rows(path: Path) -> tuple[list[str], list[dict]]:
+    """A data file's header and its rows as text, exactly as written (csv_text writes them back)."""
     with open(path, encoding="utf-8", newline="") as stream:
         reader = csv.DictReader(stream)
         return list(reader.fieldnames or []), list(reader)
 
 
-def _text(header: list[str], rows: list[dict]) -> str:
+def csv_text(header: list[str], rows: list[dict]) -> str:
     stream = io.StringIO()
     writer = csv.DictWriter(stream, fieldnames=header, lineterminator="\n")
     writer.writeheader()
@@ -96,8 +97,10 @@ def _text(header: list[str], rows: list[dict]) -> str:
     return stream.getvalue()
 
 
+# The forms ClinicalTrials.gov documents: a date as precise as the registry knows it, and its kind.
 REGISTRY_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+COMPLETION_TYPE = re.compile("actual|estimated")
 
 
 def registry_dates(registry: str, module) -> dict[str, str]:
@@ -116,7 +119,7 @@ def registry_dates(registry: str, module) -> dict[str, str]:
     )
     for field, value, pattern in (
         ("completionDateStruct.date", completion, REGISTRY_DATE),
-        ("completionDateStruct.type", kind, re.compile("actual|estimated")),
+        ("completionDateStruct.type", kind, COMPLETION_TYPE),
         ("lastUpdatePostDateStruct.date", updated, DAY),
     ):
         if value and not pattern.fullmatch(value):
@@ -181,6 +184,7 @@ def search_pubmed(search: dict, today: str, pmids: set[str], dois: set[str]) -> 
     """Run one search since its last run; return how many records it found and the new ones."""
     base = _base("NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils")
     key = os.environ.get("NCBI_API_KEY", "")
+    auth = {"api_key": key} if key else {}
     pause = 0.11 if key else 0.34  # NCBI asks for at most 10 (with a key) or 3 requests a second
     since = search["run_on"] or search["date_from"]
     params = {
@@ -191,9 +195,8 @@ def search_pubmed(search: dict, today: str, pmids: set[str], dois: set[str]) -> 
         "maxdate": today.replace("-", "/"),
         "retmode": "json",
         "retmax": PAGE,
+        **auth,
     }
-    if key:
-        params["api_key"] = key
     ids: list[str] = []
     count = None
     while count is None or len(ids) < count:
@@ -214,7 +217,7 @@ def search_pubmed(search: dict, today: str, pmids: set[str], dois: set[str]) -> 
         summary = get_json(
             "PubMed",
             f"{base}/esummary.fcgi",
-            {"db": "pubmed", "id": ",".join(batch), "retmode": "json", **({"api_key": key} if key else {})},
+            {"db": "pubmed", "id": ",".join(batch), "retmode": "json", **auth},
             pause,
         )
         try:
@@ -248,9 +251,9 @@ def refresh(root: Path, today: str | None = None) -> str:
     """Ask every service, then write every file; return the summary."""
     today = today or datetime.now(UTC).date().isoformat()
     data = root / "data"
-    study_header, studies = _read(data / "studies.csv")
-    search_header, searches = _read(data / "searches.csv")
-    screening_header, screening = _read(data / "screening.csv")
+    study_header, studies = read_csv_rows(data / "studies.csv")
+    search_header, searches = read_csv_rows(data / "searches.csv")
+    screening_header, screening = read_csv_rows(data / "screening.csv")
 
     checked, changes, by_hand = check_trials(studies, today)
     pmids, dois = known_identifiers(root, screening)
@@ -267,9 +270,9 @@ def refresh(root: Path, today: str | None = None) -> str:
 
     # every answer is in: write each file beside its target, then put them in place
     texts = {
-        data / "studies.csv": _text(study_header, studies),
-        data / "searches.csv": _text(search_header, searches),
-        data / "screening.csv": _text(screening_header, screening + added),
+        data / "studies.csv": csv_text(study_header, studies),
+        data / "searches.csv": csv_text(search_header, searches),
+        data / "screening.csv": csv_text(screening_header, screening + added),
     }
     try:
         for path, text in texts.items():

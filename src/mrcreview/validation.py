@@ -372,17 +372,12 @@ def _future(text: str, today: date) -> bool:
 
 
 def study_problems(file: str, rows: list[tuple[int, dict]], today: date) -> list[Problem]:
-    problems = []
-    for line, row in rows:
-        try:
-            checked = date.fromisoformat(row["status_checked"])
-        except ValueError:
-            continue  # reported by the schema check
-        if checked > today:
-            problems.append(
-                Problem(file, line, "status_checked", f"a date no later than today ({today})", row["status_checked"])
-            )
-    return problems
+    return [
+        Problem(file, line, field, f"a date no later than today ({today})", row[field])
+        for line, row in rows
+        for field in ("status_checked", "registry_updated")
+        if _future(row.get(field, ""), today)
+    ]
 
 
 def review_reference_problems(file: str, rows: list[tuple[int, dict]]) -> list[Problem]:

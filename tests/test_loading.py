@@ -26,6 +26,23 @@ def test_values_are_also_kept_as_typed(minimal):
     assert outcomes.loc["alpha-hr", "ci_lower_text"] == "0.60"
 
 
+def test_a_file_edited_in_place_is_loaded_anew(minimal_project):
+    # Loaded tables are kept per file content: an edit that keeps the file's size and happens within
+    # the same clock tick must still be seen, by the whole table and by one row.
+    before = mrcreview.load_outcomes(root=minimal_project).set_index("outcome_id")
+    outcomes = minimal_project / "data" / "outcomes.csv"
+    outcomes.write_text(outcomes.read_text(encoding="utf-8").replace(",0.80,", ",0.81,"), encoding="utf-8")
+    after = mrcreview.load_outcomes(root=minimal_project).set_index("outcome_id")
+    assert (before.loc["alpha-hr", "value"], after.loc["alpha-hr", "value"]) == (0.80, 0.81)
+    assert "0.81" in mrcreview.number_text("alpha-hr", root=minimal_project)
+
+
+def test_a_loaded_table_changed_by_its_caller_leaves_the_next_load_as_it_was(minimal):
+    loaded = mrcreview.load_outcomes(root=minimal)
+    loaded.loc[0, "outcome"] = "changed by a chapter"
+    assert "changed by a chapter" not in set(mrcreview.load_outcomes(root=minimal)["outcome"])
+
+
 def test_evidence_as_of_is_latest_check_date(minimal):
     assert mrcreview.evidence_as_of(root=minimal) == date(2026, 2, 1)
 

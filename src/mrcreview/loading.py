@@ -4,6 +4,9 @@ Loading assumes the data passed `python -m mrcreview check`; the build runs the
 check before any chapter executes.
 """
 
+import functools
+import io
+import json
 from datetime import date
 from pathlib import Path
 
@@ -12,15 +15,28 @@ import pandas as pd
 from mrcreview.dependencies import recorded
 from mrcreview.numbers import format_value
 from mrcreview.paths import data_dir
-from mrcreview.schema import pandas_dtypes, read_descriptor, resource
+from mrcreview.schema import DESCRIPTOR, pandas_dtypes, resource
 
 
 def _load(name: str, root: Path | None = None, as_text: tuple[str, ...] = ()) -> pd.DataFrame:
-    res = resource(read_descriptor(root=root), name)
+    return _parsed(*_contents(name, root), as_text).copy()
+
+
+def _contents(name: str, root: Path | None) -> tuple[bytes, str, bytes]:
+    descriptor = (data_dir(root) / DESCRIPTOR).read_bytes()
+    return descriptor, name, (data_dir(root) / resource(json.loads(descriptor), name)["path"]).read_bytes()
+
+
+# Before a build decides what to read it answers every call its pages recorded (a hundred or more
+# loads of the same few files), and each {n} role loads a row: a file is parsed once per content,
+# and every load hands out a copy.
+@functools.lru_cache(maxsize=32)
+def _parsed(descriptor: bytes, name: str, csv: bytes, as_text: tuple[str, ...]) -> pd.DataFrame:
+    res = resource(json.loads(descriptor), name)
     dtypes, dates = pandas_dtypes(res)
     dtypes.update({column: "string" for column in as_text})
     table = pd.read_csv(
-        data_dir(root) / res["path"],
+        io.BytesIO(csv),
         dtype=dtypes,
         keep_default_na=False,
         na_values=[""],
@@ -49,13 +65,18 @@ def load_outcomes(*outcome_ids: str, root: Path | None = None) -> pd.DataFrame:
     those rows, in the order given.
 
     A chapter that asks for the rows it shows is run again only when one of them changes."""
-    outcomes = _only(_load("outcomes", root, as_text=AS_TYPED), "outcome_id", outcome_ids, "outcomes.csv")
-    outcomes = outcomes.reset_index(drop=True)
+    every = _joined(_contents("outcomes", root), _contents("studies", root))
+    return _only(every, "outcome_id", outcome_ids, "outcomes.csv").copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _joined(outcomes: tuple, studies: tuple) -> pd.DataFrame:
+    table = _parsed(*outcomes, AS_TYPED).copy()
     for column in AS_TYPED:
-        outcomes[f"{column}_text"] = outcomes[column]
-        outcomes[column] = pd.to_numeric(outcomes[column]).astype("float64")
-    studies = _load("studies", root)[["study_id", "short_name", "design", "n_patients"]]
-    return outcomes.merge(studies, on="study_id", how="left", validate="many_to_one")
+        table[f"{column}_text"] = table[column]
+        table[column] = pd.to_numeric(table[column]).astype("float64")
+    studies = _parsed(*studies, ())[["study_id", "short_name", "design", "n_patients"]]
+    return table.merge(studies, on="study_id", how="left", validate="many_to_one")
 
 
 def _only(table: pd.DataFrame, key: str, wanted: tuple[str, ...], file: str) -> pd.DataFrame:

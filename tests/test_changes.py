@@ -55,10 +55,22 @@ def test_changes_since_the_release_are_listed(project):
 
     page = whats_new_markdown(root=project)
     since = page[: page.index("## In release")]
-    # 10/40 = 25% became 12/40 = 30%, in the chapter that places it
-    assert "Changed: `alpha-response` response, 25\\% → 30\\%" in since
-    assert "{doc}`chapter`" in since.split("Changed: `alpha-response`")[1].splitlines()[0]
-    assert "Added: `beta-new` relapse, 50\\%" in since
+    # 10/40 = 25% became 12/40 = 30%, in the chapter that places it, listed under its source
+    assert "- Changed, {cite:p}`smith2020alpha`:\n  - `alpha-response` response, 25\\% → 30\\%" in since
+    assert "{doc}`chapter`" in since.split("`alpha-response`")[1].splitlines()[0]
+    assert "- Added, {cite:p}`jones2021beta`:\n  - `beta-new` relapse, 50\\%" in since
     assert "Status of Beta cohort: ongoing → completed (checked 2026\\-03\\-01)" in since
     assert "Reference added: {cite:p}`new2026ref`" in since
     assert "alpha-hr" not in page  # unchanged rows are not listed
+
+
+def test_numbers_from_one_source_are_listed_under_one_citation(project):
+    version = (project / "CITATION.cff").read_text().split("\nversion: ")[1].split()[0]
+    snapshot(project, version, "2026-11-28")
+    outcomes = project / "data" / "outcomes.csv"
+    added = [f"beta-new-{n},beta,all,relapse {n},,,0.{n},,,proportion,,,,jones2021beta,table 3,\n" for n in (1, 2, 3)]
+    outcomes.write_text(outcomes.read_text() + "".join(added))
+    since = whats_new_markdown(root=project).split("## In release")[0]
+    assert since.count("{cite:p}`jones2021beta`") == 1
+    group = since.split("- Added, {cite:p}`jones2021beta`:\n")[1].splitlines()[:3]
+    assert [line.split("`")[1] for line in group] == ["beta-new-1", "beta-new-2", "beta-new-3"]

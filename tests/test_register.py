@@ -43,3 +43,13 @@ def test_register_has_an_anchor_per_row_and_marks_unused_rows(minimal):
     assert entry.splitlines()[2].startswith(": **25\\%**")
     assert "{doc}`chapter`" in entry.split("(ev-")[1]
     assert "not yet shown in a chapter" in text[text.index("(ev-alpha-hr)=") : text.index("(ev-alpha-response)=")]
+
+
+def test_register_cites_each_source_once_above_its_numbers(minimal):
+    outcomes = mrcreview.load_outcomes(root=minimal)
+    text = register_markdown(outcomes, {})
+    alpha, beta = text.index("{cite:p}`smith2020alpha`"), text.index("{cite:p}`jones2021beta`")
+    assert text.count("{cite:p}`smith2020alpha`") == 1 and text.count("{cite:p}`jones2021beta`") == 1
+    assert "**Alpha trial**" in text[:alpha] and "**Beta cohort**" in text[alpha:beta]
+    assert alpha < text.index("(ev-alpha-hr)=") < text.index("(ev-alpha-response)=") < beta
+    assert beta < text.index("(ev-beta-survival)=")

@@ -17,6 +17,7 @@ import pandas as pd
 
 from mrcreview.citation_file import read_citation
 from mrcreview.dependencies import recorded
+from mrcreview.loading import AS_TYPED
 from mrcreview.markdown import cite, md_code_block, md_escape
 from mrcreview.numbers import format_value
 from mrcreview.paths import project_root
@@ -62,14 +63,11 @@ def _table(text: str | None) -> pd.DataFrame | None:
     """A CSV as text columns, as committed (numbers keep the precision they were typed with)."""
     if text is None:
         return None
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
-
-
-def _shown(row: pd.Series) -> str:
-    row = row.copy()
-    for column in ("value", "ci_lower", "ci_upper"):
-        row[f"{column}_text"] = row[column]
-    return format_value(row)
+    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+    for column in AS_TYPED:  # what format_value prints; here every column is as typed
+        if column in table:
+            table[f"{column}_text"] = table[column]
+    return table
 
 
 def changed_outcomes(old: pd.DataFrame, new: pd.DataFrame) -> tuple[list[str], list[str], list[tuple]]:
@@ -148,21 +146,24 @@ def _differences(new: dict, old: dict, chapters_of: dict[str, str], when: str) -
     def where(key: str) -> str:
         return f" (in {{doc}}`{chapters_of[key]}`)" if key in chapters_of else ""
 
-    lines = []
     old_outcomes, new_outcomes = _table(old["data/outcomes.csv"]), _table(new["data/outcomes.csv"])
     added, removed, changed = changed_outcomes(old_outcomes, new_outcomes)
-    for key, before, after in changed:
-        lines.append(
-            f"- Changed: `{key}` {md_escape(after['outcome'])}, {md_escape(_shown(before))} → "
-            f"{md_escape(_shown(after))} {cite(after['citation_key'])}{where(key)}"
+    changed_rows = [
+        (
+            after["citation_key"],
+            f"`{key}` {md_escape(after['outcome'])}, {md_escape(format_value(before))} → "
+            f"{md_escape(format_value(after))}{where(key)}",
         )
+        for key, before, after in changed
+    ]
     new_rows = new_outcomes.set_index("outcome_id", drop=False)
+    added_rows = []
     for key in added:
         row = new_rows.loc[key]
-        lines.append(
-            f"- Added: `{key}` {md_escape(row['outcome'])}, {md_escape(_shown(row))} "
-            f"{cite(row['citation_key'])}{where(key)}"
+        added_rows.append(
+            (row["citation_key"], f"`{key}` {md_escape(row['outcome'])}, {md_escape(format_value(row))}{where(key)}")
         )
+    lines = _by_source("Changed", changed_rows) + _by_source("Added", added_rows)
     lines += [f"- Removed: `{key}`" for key in removed]
     other = study_and_reference_changes(old, new)
     lines += [f"- Study added: {md_escape(name)}" for name in other["studies_added"]]
@@ -174,6 +175,18 @@ def _differences(new: dict, old: dict, chapters_of: dict[str, str], when: str) -
     lines += [f"- Reference added: {cite(key)}" for key in other["references_added"]]
     lines += [f"- Reference removed: `{key}`" for key in other["references_removed"]]
     return lines or [f"- No number, study or reference changed {when}."]
+
+
+def _by_source(what: str, rows: list[tuple[str, str]]) -> list[str]:
+    """Numbers listed under the source they come from, each source cited once (citations are most of
+    what the page costs to build when many numbers change)."""
+    by_key: dict[str, list[str]] = {}
+    for key, line in rows:
+        by_key.setdefault(key, []).append(line)
+    return [
+        f"- {what}, {cite(key)}:\n" + "\n".join(f"  - {line}" for line in lines)
+        for key, lines in sorted(by_key.items())
+    ]
 
 
 def release_date(root: Path) -> str:
@@ -229,11 +242,13 @@ def pull_request_summary(root: Path, base: dict[str, str | None], preview: str |
     added, removed, changed = changed_outcomes(old_rows, new_rows)
     indexed = new_rows.set_index("outcome_id", drop=False)
     lines += [
-        f"- `{key}` {md_escape(after['outcome'])}: {md_escape(_shown(before))} → {md_escape(_shown(after))}{pages(key)}"
+        f"- `{key}` {md_escape(after['outcome'])}: {md_escape(format_value(before))} → "
+        f"{md_escape(format_value(after))}{pages(key)}"
         for key, before, after in changed
     ]
     lines += [
-        f"- added `{key}` {md_escape(indexed.loc[key, 'outcome'])}: {md_escape(_shown(indexed.loc[key]))}{pages(key)}"
+        f"- added `{key}` {md_escape(indexed.loc[key, 'outcome'])}: "
+        f"{md_escape(format_value(indexed.loc[key]))}{pages(key)}"
         for key in added
     ]
     lines += [f"- removed `{key}`" for key in removed]

@@ -50,31 +50,29 @@ def numbers_used(*, root: Path | None = None) -> dict[str, list[str]]:
 
 
 def register_markdown(outcomes: pd.DataFrame, used: dict[str, list[str]]) -> str:
-    """One entry per row of outcomes.csv, each with a stable anchor from its outcome_id."""
+    """One entry per row of outcomes.csv, each with a stable anchor from its outcome_id, under its study
+    and citation: a study's numbers read together, and each source is cited once, not once per number
+    (citations are most of what a page costs to build)."""
     chapters_of: dict[str, list[str]] = {}
     for chapter, keys in used.items():
         for key in keys:
             chapters_of.setdefault(key, []).append(chapter)
-    entries = []
-    for _, row in outcomes.sort_values("outcome_id").iterrows():
-        facts = [
-            f"**{md_escape(format_value(row))}**",
-            md_escape(row["outcome"]),
-            md_escape(row["arm"]),
-        ]
-        if pd.notna(row["timepoint"]):
-            facts.append(md_escape(row["timepoint"]))
-        if fraction(row):
-            facts.append(f"n/N {md_escape(fraction(row))}")
-        study = f"{md_escape(row['short_name'])}, {cite(row['citation_key'])}"
-        source = f"{study}; found in: {md_escape(row['source_location'])}"
-        if pd.notna(row["review_ref"]):
-            source += f"; through reference {int(row['review_ref'])} of the source review"
-        chapters = chapters_of.get(row["outcome_id"])
-        use = (
-            ("shown in: " + ", ".join(f"{{doc}}`{c}`" for c in chapters)) if chapters else "not yet shown in a chapter"
-        )
-        entries.append(
-            f"({anchor(row['outcome_id'])})=\n`{row['outcome_id']}`\n: {' · '.join(facts)}\n: {source}\n: {use}\n"
-        )
-    return "\n".join(entries)
+    ordered = outcomes.sort_values(["short_name", "citation_key", "outcome_id"], key=lambda c: c.str.casefold())
+    sources = []
+    for (name, key), rows in ordered.groupby(["short_name", "citation_key"], sort=False):
+        entries = [_entry(row, chapters_of.get(row["outcome_id"])) for _, row in rows.iterrows()]
+        sources.append(f"**{md_escape(name)}** {cite(key)}\n\n" + "\n".join(entries))
+    return "\n".join(sources)
+
+
+def _entry(row: pd.Series, chapters: list[str] | None) -> str:
+    facts = [f"**{md_escape(format_value(row))}**", md_escape(row["outcome"]), md_escape(row["arm"])]
+    if pd.notna(row["timepoint"]):
+        facts.append(md_escape(row["timepoint"]))
+    if fraction(row):
+        facts.append(f"n/N {md_escape(fraction(row))}")
+    source = f"found in: {md_escape(row['source_location'])}"
+    if pd.notna(row["review_ref"]):
+        source += f"; through reference {int(row['review_ref'])} of the source review"
+    use = ("shown in: " + ", ".join(f"{{doc}}`{c}`" for c in chapters)) if chapters else "not yet shown in a chapter"
+    return f"({anchor(row['outcome_id'])})=\n`{row['outcome_id']}`\n: {' · '.join(facts)}\n: {source}\n: {use}\n"

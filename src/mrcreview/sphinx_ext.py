@@ -27,6 +27,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from mrcreview.bibstyle import formatted_in_this_build, reuse_formatted
 from mrcreview.bibstyle import register as register_bibliography_style
 from mrcreview.changes import current_version, release_date
 from mrcreview.dependencies import RECORD, changed_pages, start_record
@@ -398,6 +399,16 @@ def add_static(app: Sphinx, config) -> None:
     app.add_css_file("mrcreview.css")
 
 
+def reuse_formatted_references(app: Sphinx, env, docnames: list[str]) -> None:
+    reuse_formatted(getattr(env, "mrcreview_formatted_references", {}))
+
+
+def keep_formatted_references(app: Sphinx, env) -> list[str]:
+    # after sphinxcontrib-bibtex has formatted the bibliography; the environment is saved after this
+    env.mrcreview_formatted_references = formatted_in_this_build()
+    return []
+
+
 # Two extensions Jupyter Book loads leave parallel reading undeclared, so Sphinx reads serially.
 # Neither keeps state while pages are read: multitoc numbering renumbers sections after reading,
 # and the LaTeX one acts only in LaTeX builds. The parallel site is identical to the serial one.
@@ -426,6 +437,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-resolved", refuse_unsafe_links)
     app.connect("env-before-read-docs", glossary_read)
     app.connect("env-get-updated", rewrite_pages_for_glossary)
+    app.connect("env-before-read-docs", reuse_formatted_references)
+    app.connect("env-updated", keep_formatted_references, priority=900)  # sphinxcontrib-bibtex's runs at 500
     app.add_directive("raw", RawRefused, override=True)
     app.connect("build-finished", copy_vega)
     app.connect("build-finished", root_redirect, priority=400)  # before sphinx-external-toc's (500)

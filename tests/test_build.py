@@ -99,6 +99,19 @@ def test_changed_value_reaches_prose_table_figure_and_register(rebuildable_proje
         assert old_name not in path.read_text(encoding="utf-8"), path
     assert new_name in page(project, "organ-preservation")
 
+    # a reference corrected in refs.bib reaches its bibliography entry and the tooltips of its citations
+    # (a build reuses the references the last one formatted, but only those that did not change)
+    bib, old_title = project / "refs.bib", "Organ preservation in patients with rectal adenocarcinoma"
+    new_title = old_title.replace(" in ", " for ")
+    pages = {p for p in (project / "_build" / "html").rglob("*.html") if old_title in p.read_text(encoding="utf-8")}
+    assert {"bibliography.html", "choosing-radiotherapy.html"} <= {p.name for p in pages}
+    bib.write_text(bib.read_text(encoding="utf-8").replace(old_title, new_title), encoding="utf-8")
+    result = run_module("build", cwd=project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    for path in (project / "_build" / "html").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert old_title not in text and (new_title in text) == (path in pages), path
+
 
 def executed(result) -> set[str]:
     return set(re.findall(r"book/([\w-]+)\.md: Executing notebook", result.stdout))

@@ -11,6 +11,7 @@
    titles escaped, and a link to anything but an https:// address fails the build.
 """
 
+import hashlib
 import html
 import json
 import os
@@ -27,7 +28,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from mrcreview.bibstyle import formatted_in_this_build, reuse_formatted
+from mrcreview.bibstyle import formatted_in_this_build, reuse_formatted, what_decides
 from mrcreview.bibstyle import register as register_bibliography_style
 from mrcreview.changes import current_version, release_date
 from mrcreview.dependencies import RECORD, changed_pages, start_record
@@ -399,6 +400,20 @@ def add_static(app: Sphinx, config) -> None:
     app.add_css_file("mrcreview.css")
 
 
+def pages_citing_changed_references(app: Sphinx, env, added: set, changed: set, removed: set) -> list[str]:
+    """sphinxcontrib-bibtex reads only the bibliography again when refs.bib changes: a page citing a
+    corrected reference would keep its old label and tooltip. Such pages are read again."""
+    domain = env.get_domain("cite")
+    now = {
+        key: hashlib.sha256(repr(what_decides(entry)).encode()).hexdigest()
+        for key, entry in domain.bibdata.data.entries.items()
+    }
+    before = getattr(env, "mrcreview_references", {})
+    env.mrcreview_references = now
+    altered = {key for key in before.keys() | now.keys() if before.get(key) != now.get(key)}
+    return sorted({ref.docname for ref in domain.citation_refs if any(t.key in altered for t in ref.targets)})
+
+
 def reuse_formatted_references(app: Sphinx, env, docnames: list[str]) -> None:
     reuse_formatted(getattr(env, "mrcreview_formatted_references", {}))
 
@@ -427,6 +442,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("source-read", start_page)
     app.connect("doctree-read", end_page)
     app.connect("env-get-outdated", pages_whose_data_changed)
+    app.connect("env-get-outdated", pages_citing_changed_references)
     app.add_role("n", number_role)
     app.add_directive("evidence-summary", EvidenceSummary)
     app.add_directive("evidence-figure", EvidenceFigure)

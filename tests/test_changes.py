@@ -67,10 +67,13 @@ def test_changes_since_the_release_are_listed(project):
 def test_numbers_from_one_source_are_listed_under_one_citation(project):
     version = (project / "CITATION.cff").read_text().split("\nversion: ")[1].split()[0]
     snapshot(project, version, "2026-11-28")
+    bib = project / "refs.bib"
+    bib.write_text(bib.read_text() + "\n@misc{new2026ref,\n author={A}, title={B}, year={2026}, publisher={P}\n}\n")
     outcomes = project / "data" / "outcomes.csv"
-    added = [f"beta-new-{n},beta,all,relapse {n},,,0.{n},,,proportion,,,,jones2021beta,table 3,\n" for n in (1, 2, 3)]
+    added = [f"beta-new-{n},beta,all,relapse {n},,,0.{n},,,proportion,,,,new2026ref,table 3,\n" for n in (1, 2, 3)]
     outcomes.write_text(outcomes.read_text() + "".join(added))
     since = whats_new_markdown(root=project).split("## In release")[0]
-    assert since.count("{cite:p}`jones2021beta`") == 1
-    group = since.split("- Added, {cite:p}`jones2021beta`:\n")[1].splitlines()[:3]
+    # the new source is cited once, above its numbers, and not again as a reference added
+    assert since.count("{cite:p}`new2026ref`") == 1
+    group = since.split("- Added, {cite:p}`new2026ref`:\n")[1].splitlines()[:3]
     assert [line.split("`")[1] for line in group] == ["beta-new-1", "beta-new-2", "beta-new-3"]

@@ -172,7 +172,8 @@ def _differences(new: dict, old: dict, chapters_of: dict[str, str], when: str) -
         f"- Status of {md_escape(name)}: {md_escape(was)} → {md_escape(now)} (checked {md_escape(checked)})"
         for name, was, now, checked in other["statuses"]
     ]
-    lines += [f"- Reference added: {cite(key)}" for key in other["references_added"]]
+    cited = {key for key, _ in changed_rows + added_rows}  # cited above, with the numbers they gave
+    lines += [f"- Reference added: {cite(key)}" for key in other["references_added"] if key not in cited]
     lines += [f"- Reference removed: `{key}`" for key in other["references_removed"]]
     return lines or [f"- No number, study or reference changed {when}."]
 

@@ -6,7 +6,7 @@ import re
 import pytest
 
 import mrcreview
-from helpers import ROOT, page, run_module, site_digest
+from helpers import ROOT, page, read_again, read_times, run_module, site_digest
 from mrcreview.paths import chapter_files
 
 pytestmark = pytest.mark.build
@@ -69,6 +69,7 @@ def test_changed_value_reaches_prose_table_figure_and_register(rebuildable_proje
     assert text.count(",0.476,") == 1 and "47.6%" in page(project, "organ-preservation")
     outcomes.write_text(text.replace(",0.476,", ",0.512,"), encoding="utf-8")
 
+    read = read_times(project)
     result = run_module("build", cwd=project)
     assert result.returncode == 0, result.stderr[-2000:]
     html = page(project, "organ-preservation")
@@ -82,19 +83,22 @@ def test_changed_value_reaches_prose_table_figure_and_register(rebuildable_proje
     for path in (project / "_build" / "html").rglob("*.html"):
         content = path.read_text(encoding="utf-8").replace("47.6% → 51.2%", "")
         assert "47.6%" not in content and "0.476" not in content, path
-    # exactly the pages that show the row ran again, What's new among them
+    # exactly the pages that show the row were read (and their code run) again, What's new among them
     showing = {p.stem for p in (project / "_build" / "html" / "book").glob("*.html") if "51.2%" in p.read_text()}
     assert {"organ-preservation", "evidence-register", "whats-new"} <= showing
-    assert executed(result) == showing
+    # (and the download page, which publishes the changed outcomes.csv)
+    assert read_again(project, read) == showing | {"download"}
+    assert executed(result) == {name for name in showing if "{code-cell}" in page_source(project, name)}
 
     # a study's name is printed beside its numbers: renaming it re-runs the chapters that show it
     studies = project / "data" / "studies.csv"
     old_name, new_name = "Palliative short-course RT (phase II)", "Palliative short-course radiotherapy (phase II)"
     assert studies.read_text(encoding="utf-8").count(old_name) == 1
     studies.write_text(studies.read_text(encoding="utf-8").replace(old_name, new_name), encoding="utf-8")
+    read = read_times(project)
     result = run_module("build", cwd=project)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert {"organ-preservation", "evidence-register", "trial-tracker"} <= executed(result)
+    assert {"organ-preservation", "evidence-register", "trial-tracker"} <= read_again(project, read)
     for path in (project / "_build" / "html").rglob("*.html"):
         assert old_name not in path.read_text(encoding="utf-8"), path
     assert new_name in page(project, "organ-preservation")
@@ -115,6 +119,10 @@ def test_changed_value_reaches_prose_table_figure_and_register(rebuildable_proje
 
 def executed(result) -> set[str]:
     return set(re.findall(r"book/([\w-]+)\.md: Executing notebook", result.stdout))
+
+
+def page_source(project, name: str) -> str:
+    return (project / "book" / f"{name}.md").read_text(encoding="utf-8")
 
 
 def test_unknown_citation_key_in_data_stops_build_and_keeps_site(good_site):

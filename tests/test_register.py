@@ -53,3 +53,5 @@ def test_register_cites_each_source_once_above_its_numbers(minimal):
     assert "**Alpha trial**" in text[:alpha] and "**Beta cohort**" in text[alpha:beta]
     assert alpha < text.index("(ev-alpha-hr)=") < text.index("(ev-alpha-response)=") < beta
     assert beta < text.index("(ev-beta-survival)=")
+    studies = mrcreview.load_studies(root=minimal)
+    assert text.startswith(f"The register holds {len(outcomes)} numbers from {len(studies)} studies.")

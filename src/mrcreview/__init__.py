@@ -30,7 +30,6 @@ _HOME = {
     "numbers_used": "register",
     "prisma_counts": "tables",
     "read_descriptor": "schema",
-    "register_markdown": "register",
     "statuses_at_release": "changes",
     "table_clinical_pathways": "tables",
     "table_data_dictionary": "tables",

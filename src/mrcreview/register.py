@@ -62,7 +62,8 @@ def register_markdown(outcomes: pd.DataFrame, used: dict[str, list[str]]) -> str
     for (name, key), rows in ordered.groupby(["short_name", "citation_key"], sort=False):
         entries = [_entry(row, chapters_of.get(row["outcome_id"])) for _, row in rows.iterrows()]
         sources.append(f"**{md_escape(name)}** {cite(key)}\n\n" + "\n".join(entries))
-    return "\n".join(sources)
+    held = f"The register holds {len(outcomes)} numbers from {outcomes['study_id'].nunique()} studies.\n\n"
+    return held + "\n".join(sources)
 
 
 def _entry(row: pd.Series, chapters: list[str] | None) -> str:

@@ -30,10 +30,10 @@ from sphinx.util.docutils import SphinxDirective
 
 from mrcreview.bibstyle import formatted_in_this_build, reuse_formatted, what_decides
 from mrcreview.bibstyle import register as register_bibliography_style
-from mrcreview.changes import current_version, release_date
+from mrcreview.changes import current_version, release_date, whats_new_markdown
 from mrcreview.dependencies import RECORD, changed_pages, start_record
-from mrcreview.loading import evidence_as_of, load_figure, number_text
-from mrcreview.register import NUMBER_ROLE, anchor
+from mrcreview.loading import evidence_as_of, load_figure, load_outcomes, number_text
+from mrcreview.register import NUMBER_ROLE, anchor, numbers_used, register_markdown
 from mrcreview.tables import EVIDENCE_HEADING, evidence_summary_markdown
 
 LOGGER = logging.getLogger(__name__)
@@ -94,6 +94,14 @@ def number_role(name, rawtext, text, lineno, inliner, options=None, content=None
     return [link], []
 
 
+def parsed(directive: SphinxDirective, text: str) -> list[nodes.Node]:
+    """MyST made by the package, parsed in place of the directive."""
+    holder = nodes.Element()
+    lines = StringList(text.splitlines(), source=directive.get_source_info()[0])
+    directive.state.nested_parse(lines, directive.content_offset, holder)
+    return holder.children
+
+
 class EvidenceSummary(SphinxDirective):
     """The studies behind the numbers the page placed with {n}: added by start_page, not written."""
 
@@ -101,8 +109,24 @@ class EvidenceSummary(SphinxDirective):
         used = list(dict.fromkeys(self.env.temp_data.get("mrcreview_numbers", [])))
         text = evidence_summary_markdown(*used, root=Path(self.env.srcdir))
         container = nodes.container(classes=["evidence-summary"])
-        self.state.nested_parse(StringList(text.splitlines(), source=self.get_source_info()[0]), 0, container)
+        container += parsed(self, text)
         return [container]
+
+
+class EvidenceRegister(SphinxDirective):
+    """Every row of outcomes.csv (register.py), made while Sphinx reads the page: a page of data
+    alone needs no kernel, which would cost a one-row edit about two seconds."""
+
+    def run(self):
+        root = Path(self.env.srcdir)
+        return parsed(self, register_markdown(load_outcomes(root=root), numbers_used(root=root)))
+
+
+class WhatsNew(SphinxDirective):
+    """The changes since the current release and in it (changes.py), made as Sphinx reads the page."""
+
+    def run(self):
+        return parsed(self, whats_new_markdown(root=Path(self.env.srcdir)))
 
 
 class EvidenceFigure(SphinxDirective):
@@ -446,6 +470,8 @@ def setup(app: Sphinx) -> dict:
     app.add_role("n", number_role)
     app.add_directive("evidence-summary", EvidenceSummary)
     app.add_directive("evidence-figure", EvidenceFigure)
+    app.add_directive("evidence-register", EvidenceRegister)
+    app.add_directive("whats-new", WhatsNew)
     app.connect("html-page-context", tidy_page_scripts, priority=900)  # after the themes add theirs
     app.connect("builder-inited", add_vega)
     app.connect("builder-inited", escape_search_titles)

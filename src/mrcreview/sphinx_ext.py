@@ -5,6 +5,9 @@
    them. Sphinx re-reads a page only when its source changes, and jupyter-cache keys only on code:
    so each page records which data it used while it is read (dependencies.py), and the next build
    re-reads (and re-executes) exactly the pages whose recorded data now answers differently.
+   The evidence register and What's new are directives that render the data as the page is read.
+   A page citing a reference that changed in refs.bib is read again; unchanged references keep the
+   formatting the last build gave them (bibstyle.py).
 2. Charts draw with Vega libraries served by the site itself, at the versions the
    installed Altair expects; the build fails when they disagree.
 3. Nothing from a pull request runs in a reader's browser: the search index stores

@@ -6,9 +6,14 @@ Works on a copy of the project in a temporary folder, grown by bench/synthetic.p
 `make check`, then a cold build, a no-change rebuild and a one-row edit with its staleness verdict,
 then every page's transfer size. Targets at 50x: check <= 1.5 s, one-row edit <= 25 % of cold,
 heaviest page <= 1 MB.
+
+By default the grown data is recorded as the current release's snapshot, as for a review that was
+released as it grew: What's new then lists what changed since. With --unreleased it is not, and What's
+new lists every synthetic row as added since the release (the worst case: nothing released for 50x).
 """
 
 import argparse
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,6 +23,7 @@ from pathlib import Path
 from build_speed import measure
 from synthetic import grow
 
+from mrcreview.changes import RELEASES, SNAPSHOT, current_version
 from mrcreview.site import copy_sources
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,11 +34,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--multiple", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--unreleased", action="store_true", help="do not record the grown data as released")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         project = copy_sources(ROOT, Path(folder) / "project")
         sizes = grow(project, args.multiple, args.seed)
-        print(f"{args.multiple}x today's data (seed {args.seed}): " + ", ".join(f"{n} {k}" for k, n in sizes.items()))
+        snapshot = project / RELEASES / current_version(project)
+        released = not args.unreleased and snapshot.is_dir()  # a version not yet released has no snapshot
+        if released:
+            for name in SNAPSHOT:
+                shutil.copy2(project / name, snapshot / Path(name).name)
+        state = "recorded as released" if released else "not released (What's new lists every row)"
+        print(
+            f"{args.multiple}x today's data (seed {args.seed}), {state}: "
+            + ", ".join(f"{n} {k}" for k, n in sizes.items())
+        )
         start = time.perf_counter()
         checked = subprocess.run([sys.executable, "-m", "mrcreview", "check"], cwd=project, capture_output=True)
         check = time.perf_counter() - start

@@ -75,11 +75,11 @@ def changed_outcomes(old: pd.DataFrame, new: pd.DataFrame) -> tuple[list[str], l
     old, new = old.set_index("outcome_id", drop=False), new.set_index("outcome_id", drop=False)
     added = sorted(set(new.index) - set(old.index))
     removed = sorted(set(old.index) - set(new.index))
-    changed = []
-    for key in sorted(set(old.index) & set(new.index)):
-        before, after = old.loc[key, COMPARED].fillna(""), new.loc[key, COMPARED].fillna("")
-        if not before.equals(after):
-            changed.append((key, old.loc[key], new.loc[key]))
+    both = sorted(set(old.index) & set(new.index))
+    # compared as typed, all at once (row by row took seconds at 50 times today's data)
+    before, after = old.loc[both, COMPARED].fillna(""), new.loc[both, COMPARED].fillna("")
+    differs = (before != after).any(axis=1)
+    changed = [(key, old.loc[key], new.loc[key]) for key in differs[differs].index]
     return added, removed, changed
 
 

@@ -216,6 +216,8 @@ def test_every_glued_number_links_to_its_register_entry_with_the_same_value(buil
     # one entry per data row
     rows = len(mrcreview.load_outcomes(root=built_project))
     assert register.count('id="ev-') == rows
+    studies = mrcreview.load_outcomes(root=built_project)["study_id"].nunique()
+    assert f"The register holds {rows} numbers from {studies} studies." in register
     assert register.count("shown in:") == rows  # every row is shown by a chapter, and the register says where
 
 

@@ -5,7 +5,7 @@ import re
 import mrcreview
 from helpers import ROOT
 from mrcreview.paths import chapter_files
-from mrcreview.register import numbers_used, register_markdown
+from mrcreview.register import numbers_used, register_entries
 
 
 def test_each_chapter_lists_its_glued_numbers_and_each_has_a_data_row():
@@ -35,23 +35,29 @@ def test_no_number_is_typed_with_glue_text_instead_of_a_register_link():
             assert key not in ids, (chapter.name, key)
 
 
-def test_register_has_an_anchor_per_row_and_marks_unused_rows(minimal):
+def test_register_has_an_entry_per_row_and_marks_unused_rows(minimal):
     outcomes = mrcreview.load_outcomes(root=minimal)
-    text = register_markdown(outcomes, {"chapter": ["alpha-response"]})
-    assert text.count("(ev-") == len(outcomes)
-    entry = text[text.index("(ev-alpha-response)=") :]
-    assert entry.splitlines()[2].startswith(": **25\\%**")
-    assert "{doc}`chapter`" in entry.split("(ev-")[1]
-    assert "not yet shown in a chapter" in text[text.index("(ev-alpha-hr)=") : text.index("(ev-alpha-response)=")]
+    entries = {e.outcome_id: e for s in register_entries(outcomes, {"chapter": ["alpha-response"]}) for e in s.entries}
+    assert set(entries) == set(outcomes["outcome_id"])
+    response = entries["alpha-response"]
+    assert (response.value, response.chapters) == ("25%", ["chapter"])
+    assert "n/N 10/40" in response.facts
+    assert entries["alpha-hr"].chapters == []
 
 
-def test_register_cites_each_source_once_above_its_numbers(minimal):
+def test_register_lists_each_source_once_with_its_numbers(minimal):
     outcomes = mrcreview.load_outcomes(root=minimal)
-    text = register_markdown(outcomes, {})
-    alpha, beta = text.index("{cite:p}`smith2020alpha`"), text.index("{cite:p}`jones2021beta`")
-    assert text.count("{cite:p}`smith2020alpha`") == 1 and text.count("{cite:p}`jones2021beta`") == 1
-    assert "**Alpha trial**" in text[:alpha] and "**Beta cohort**" in text[alpha:beta]
-    assert alpha < text.index("(ev-alpha-hr)=") < text.index("(ev-alpha-response)=") < beta
-    assert beta < text.index("(ev-beta-survival)=")
-    studies = mrcreview.load_studies(root=minimal)
-    assert text.startswith(f"The register holds {len(outcomes)} numbers from {len(studies)} studies.")
+    sources = register_entries(outcomes, {})
+    assert [(s.study, s.citation_key) for s in sources] == [
+        ("Alpha trial", "smith2020alpha"),
+        ("Beta cohort", "jones2021beta"),
+    ]
+    assert [[e.outcome_id for e in s.entries] for s in sources] == [["alpha-hr", "alpha-response"], ["beta-survival"]]
+
+
+def test_register_shows_contributors_text_as_given(minimal):
+    # the page places it as text, never as markup: nothing is escaped here, nothing is parsed there
+    outcomes = mrcreview.load_outcomes(root=minimal)
+    outcomes.loc[outcomes["outcome_id"] == "beta-survival", "outcome"] = "survival *at* {cite}`x` <b>"
+    (beta,) = [s for s in register_entries(outcomes, {}) if s.study == "Beta cohort"]
+    assert beta.entries[0].facts[0] == "survival *at* {cite}`x` <b>"

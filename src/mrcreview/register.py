@@ -1,6 +1,7 @@
 """The evidence register: one entry per reported number, the target of every number in the book."""
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -8,7 +9,6 @@ import pandas as pd
 from mrcreview.chapter_text import literal_arguments
 from mrcreview.dependencies import recorded
 from mrcreview.loading import load_figures
-from mrcreview.markdown import cite, md_escape
 from mrcreview.numbers import format_value, fraction
 from mrcreview.paths import chapter_files, project_root
 
@@ -49,31 +49,48 @@ def numbers_used(*, root: Path | None = None) -> dict[str, list[str]]:
     return used
 
 
-def register_markdown(outcomes: pd.DataFrame, used: dict[str, list[str]]) -> str:
-    """One entry per row of outcomes.csv, each with a stable anchor from its outcome_id, under its study
-    and citation: a study's numbers read together, and each source is cited once, not once per number
-    (citations are most of what a page costs to build)."""
+@dataclass(frozen=True)
+class Entry:
+    """One row of outcomes.csv as the register shows it; the text is the contributor's, to be shown as text."""
+
+    outcome_id: str
+    value: str
+    facts: list[str]
+    source: str
+    chapters: list[str]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A study and the source its numbers come from, cited once above them."""
+
+    study: str
+    citation_key: str
+    entries: list[Entry]
+
+
+def register_entries(outcomes: pd.DataFrame, used: dict[str, list[str]]) -> list[Source]:
+    """Every row of outcomes.csv under its study and source, studies in alphabetical order: a study's
+    numbers read together, and each source is cited once, not once per number (citations are much of
+    what the page costs to build)."""
     chapters_of: dict[str, list[str]] = {}
     for chapter, keys in used.items():
         for key in keys:
             chapters_of.setdefault(key, []).append(chapter)
     ordered = outcomes.sort_values(["short_name", "citation_key", "outcome_id"], key=lambda c: c.str.casefold())
-    sources = []
-    for (name, key), rows in ordered.groupby(["short_name", "citation_key"], sort=False):
-        entries = [_entry(row, chapters_of.get(row["outcome_id"])) for _, row in rows.iterrows()]
-        sources.append(f"**{md_escape(name)}** {cite(key)}\n\n" + "\n".join(entries))
-    held = f"The register holds {len(outcomes)} numbers from {outcomes['study_id'].nunique()} studies.\n\n"
-    return held + "\n".join(sources)
+    return [
+        Source(name, key, [_entry(row, chapters_of.get(row["outcome_id"], [])) for _, row in rows.iterrows()])
+        for (name, key), rows in ordered.groupby(["short_name", "citation_key"], sort=False)
+    ]
 
 
-def _entry(row: pd.Series, chapters: list[str] | None) -> str:
-    facts = [f"**{md_escape(format_value(row))}**", md_escape(row["outcome"]), md_escape(row["arm"])]
+def _entry(row: pd.Series, chapters: list[str]) -> Entry:
+    facts = [row["outcome"], row["arm"]]
     if pd.notna(row["timepoint"]):
-        facts.append(md_escape(row["timepoint"]))
+        facts.append(row["timepoint"])
     if fraction(row):
-        facts.append(f"n/N {md_escape(fraction(row))}")
-    source = f"found in: {md_escape(row['source_location'])}"
+        facts.append(f"n/N {fraction(row)}")
+    source = f"found in: {row['source_location']}"
     if pd.notna(row["review_ref"]):
         source += f"; through reference {int(row['review_ref'])} of the source review"
-    use = ("shown in: " + ", ".join(f"{{doc}}`{c}`" for c in chapters)) if chapters else "not yet shown in a chapter"
-    return f"({anchor(row['outcome_id'])})=\n`{row['outcome_id']}`\n: {' · '.join(facts)}\n: {source}\n: {use}\n"
+    return Entry(row["outcome_id"], format_value(row), facts, source, chapters)

@@ -23,7 +23,7 @@ import shutil
 from pathlib import Path
 
 from docutils import nodes
-from docutils.parsers.rst import Directive, directives
+from docutils.parsers.rst import Directive, directives, roles
 from docutils.statemachine import StringList
 from sphinx import addnodes
 from sphinx.application import Sphinx
@@ -36,7 +36,7 @@ from mrcreview.bibstyle import register as register_bibliography_style
 from mrcreview.changes import current_version, release_date, whats_new_markdown
 from mrcreview.dependencies import RECORD, changed_pages, start_record
 from mrcreview.loading import evidence_as_of, load_figure, load_outcomes, number_text
-from mrcreview.register import NUMBER_ROLE, anchor, numbers_used, register_markdown
+from mrcreview.register import NUMBER_ROLE, Entry, anchor, numbers_used, register_entries
 from mrcreview.tables import EVIDENCE_HEADING, evidence_summary_markdown
 
 LOGGER = logging.getLogger(__name__)
@@ -116,13 +116,47 @@ class EvidenceSummary(SphinxDirective):
         return [container]
 
 
+def role(directive: SphinxDirective, name: str, text: str) -> list[nodes.Node]:
+    """What {name}`text` makes where the directive stands, as if written in the page (a citation is noted)."""
+    function, _ = roles.role(name, directive.state_machine.language, directive.lineno, directive.state.reporter)
+    made, _ = function(name, f"{{{name}}}`{text}`", text, directive.lineno, directive.state.inliner)
+    return made
+
+
 class EvidenceRegister(SphinxDirective):
-    """Every row of outcomes.csv (register.py), made while Sphinx reads the page: a page of data
-    alone needs no kernel, which would cost a one-row edit about two seconds."""
+    """Every row of outcomes.csv under its study and source (register.py), built as Sphinx reads the page:
+    no kernel (about two seconds of every edit) and no Markdown to parse (most of the page's cost at 50
+    times today's data). A contributor's text is placed as text: it is never read as markup."""
 
     def run(self):
         root = Path(self.env.srcdir)
-        return parsed(self, register_markdown(load_outcomes(root=root), numbers_used(root=root)))
+        outcomes = load_outcomes(root=root)
+        held = f"The register holds {len(outcomes)} numbers from {outcomes['study_id'].nunique()} studies."
+        made: list[nodes.Node] = [nodes.paragraph(text=held)]
+        for source in register_entries(outcomes, numbers_used(root=root)):
+            head = nodes.paragraph("", "", nodes.strong(text=source.study), nodes.Text(" "))
+            head += role(self, "cite:p", source.citation_key)
+            made.append(head)
+            for entry in source.entries:
+                made += self.entry(entry)
+        return made
+
+    def entry(self, entry: Entry) -> list[nodes.Node]:
+        target = nodes.target()  # its id moves to the entry below, as for a (label)= line
+        target["names"].append(anchor(entry.outcome_id))
+        self.state.document.note_explicit_target(target)
+        facts = nodes.paragraph(
+            "", "", nodes.strong(text=entry.value), nodes.Text("".join(f" · {f}" for f in entry.facts))
+        )
+        use = nodes.paragraph(text="not yet shown in a chapter")
+        if entry.chapters:
+            use = nodes.paragraph(text="shown in: ")
+            for number, chapter in enumerate(entry.chapters):
+                use += [nodes.Text(", ")] if number else []
+                use += role(self, "doc", chapter)
+        item = nodes.definition_list_item("", nodes.term("", "", nodes.literal(text=entry.outcome_id)))
+        item += [nodes.definition("", part) for part in (facts, nodes.paragraph(text=entry.source), use)]
+        return [target, nodes.definition_list("", item, classes=["myst"])]
 
 
 class WhatsNew(SphinxDirective):

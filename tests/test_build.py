@@ -21,6 +21,25 @@ def table_of(html: str, label: str) -> str:
     return html[start : html.index("</table>", start)]
 
 
+def citations_reach_the_works_they_cite(project) -> int:
+    """Every citation link on every page lands on the bibliography entry of the work its tooltip names."""
+
+    def text(fragment: str) -> str:
+        return " ".join(html_text.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+    bibliography = page(project, "bibliography")
+    entries = {
+        anchor: text(body)
+        for anchor, body in re.findall(r'<div class="citation" id="([\w-]+)"[^>]*>(.*?)</div>', bibliography, re.S)
+    }
+    checked = 0
+    for path in (project / "_build" / "html" / "book").glob("*.html"):
+        for anchor, tooltip in re.findall(r'href="bibliography.html#([\w-]+)" title="([^"]*)"', path.read_text()):
+            assert text(tooltip)[:60] in entries[anchor], (path.name, anchor)
+            checked += 1
+    return checked
+
+
 def test_site_has_index_and_table_1_with_resolved_citations(built_project):
     assert (built_project / "_build" / "html" / "index.html").exists()
     html = page(built_project, "organ-preservation")
@@ -37,6 +56,7 @@ def test_site_has_index_and_table_1_with_resolved_citations(built_project):
     assert links
     bibliography = page(built_project, "bibliography")
     assert all(f'id="{anchor}"' in bibliography for anchor in links)
+    assert citations_reach_the_works_they_cite(built_project) > 100
 
 
 def test_prose_numbers_are_the_data_values(built_project):
@@ -115,6 +135,17 @@ def test_changed_value_reaches_prose_table_figure_and_register(rebuildable_proje
     for path in (project / "_build" / "html").rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         assert old_title not in text and (new_title in text) == (path in pages), path
+
+    # a reference added at the top of refs.bib moves no citation of an unchanged page to another work
+    first = bib.read_text(encoding="utf-8").index("@")
+    added = "@misc{aaaadded2026,\n  author = {Nobody, A.},\n  title = {Added first},\n  year = {2026},\n"
+    added += "  publisher = {Example},\n  url = {https://example.org/added}\n}\n\n"
+    text = bib.read_text(encoding="utf-8")
+    bib.write_text(text[:first] + added + text[first:], encoding="utf-8")
+    result = run_module("build", cwd=project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Added first" in page(project, "bibliography")
+    assert citations_reach_the_works_they_cite(project) > 100
 
 
 def executed(result) -> set[str]:

@@ -148,6 +148,23 @@ def test_changed_value_reaches_prose_table_figure_and_register(rebuildable_proje
     assert citations_reach_the_works_they_cite(project) > 100
 
 
+def test_a_retitled_chapter_is_renamed_on_every_page(rebuildable_project):
+    project = rebuildable_project
+    chapter = project / "book" / "rationale.md"
+    old_title = re.search(r"^# (.+)$", chapter.read_text(encoding="utf-8"), re.M).group(1)
+    new_title = f"{old_title} (retitled)"
+    showing = {p.name for p in (project / "_build" / "html").rglob("*.html") if old_title in p.read_text()}
+    assert {"index.html", "methods.html", "evidence-register.html"} <= showing  # navigation and links
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(f"# {old_title}\n", f"# {new_title}\n"))
+    read = read_times(project)
+    result = run_module("build", cwd=project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    for path in (project / "_build" / "html").rglob("*.html"):
+        text = path.read_text(encoding="utf-8").replace(new_title, "")
+        assert old_title not in text, path
+    assert read_again(project, read) == {"rationale"}  # the others are rewritten, not read or run again
+
+
 def executed(result) -> set[str]:
     return set(re.findall(r"book/([\w-]+)\.md: Executing notebook", result.stdout))
 

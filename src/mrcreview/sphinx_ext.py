@@ -353,6 +353,17 @@ def rewrite_pages_for_glossary(app: Sphinx, env) -> list[str]:
     return sorted(env.found_docs) if getattr(env, "mrcreview_glossary_changed", False) else []
 
 
+def rewrite_pages_for_new_titles(app: Sphinx, env) -> list[str]:
+    """Every page shows the titles of the others (navigation, previous and next, {doc} and {ref} links),
+    but Sphinx rewrites only the page whose title changed: when any page or section title changes, every
+    page is rewritten (not re-read: no code runs again)."""
+    titles = {docname: title.astext() for docname, title in env.titles.items()}
+    sections = {name: title for name, (_, _, title) in env.get_domain("std").labels.items()}
+    before = getattr(env, "mrcreview_titles", None)
+    env.mrcreview_titles = (titles, sections)
+    return sorted(env.found_docs) if before is not None and before != (titles, sections) else []
+
+
 TABLE = re.compile(r"<table\b.*?</table>", re.S)
 
 
@@ -516,6 +527,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-resolved", refuse_unsafe_links)
     app.connect("env-before-read-docs", glossary_read)
     app.connect("env-get-updated", rewrite_pages_for_glossary)
+    app.connect("env-get-updated", rewrite_pages_for_new_titles)
     app.connect("env-before-read-docs", reuse_formatted_references)
     app.connect("env-updated", keep_formatted_references, priority=900)  # sphinxcontrib-bibtex's runs at 500
     app.add_directive("raw", RawRefused, override=True)

@@ -165,6 +165,28 @@ def test_a_retitled_chapter_is_renamed_on_every_page(rebuildable_project):
     assert read_again(project, read) == {"rationale"}  # the others are rewritten, not read or run again
 
 
+def test_a_table_numbered_anew_is_renumbered_where_another_page_cites_it(rebuildable_project):
+    project = rebuildable_project
+    methods, rationale = project / "book" / "methods.md", project / "book" / "rationale.md"
+    methods.write_text(
+        methods.read_text(encoding="utf-8") + "\nA table of another chapter: {numref}`tbl-preferences`.\n"
+    )
+    assert run_module("build", cwd=project).returncode == 0
+
+    def number(name: str) -> str:
+        return re.search(r'#tbl-preferences"><span class="std std-numref">([^<]+)<', page(project, name)).group(1)
+
+    before = number("methods")
+    # a table placed earlier in the chapter that holds tbl-preferences moves its number on
+    text = rationale.read_text(encoding="utf-8")
+    first = text.index("\n## ") + 1
+    table = "```{table} A table placed first\n:name: tbl-placed-first\n\n| Term | Use |\n|---|---|\n| a | b |\n```\n\n"
+    rationale.write_text(text[:first] + table + text[first:], encoding="utf-8")
+    result = run_module("build", cwd=project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert number("rationale") != before and number("methods") == number("rationale")
+
+
 def executed(result) -> set[str]:
     return set(re.findall(r"book/([\w-]+)\.md: Executing notebook", result.stdout))
 

@@ -354,14 +354,16 @@ def rewrite_pages_for_glossary(app: Sphinx, env) -> list[str]:
 
 
 def rewrite_pages_for_new_titles(app: Sphinx, env) -> list[str]:
-    """Every page shows the titles of the others (navigation, previous and next, {doc} and {ref} links),
-    but Sphinx rewrites only the page whose title changed: when any page or section title changes, every
-    page is rewritten (not re-read: no code runs again)."""
+    """Every page shows the titles of the others (navigation, previous and next, {doc} and {ref} links)
+    and may cite another's figure or table by number ({numref}), but Sphinx rewrites only the page whose
+    title or figures changed: when any title or number changes, every page is rewritten (not re-read: no
+    code runs again)."""
     titles = {docname: title.astext() for docname, title in env.titles.items()}
     sections = {name: title for name, (_, _, title) in env.get_domain("std").labels.items()}
+    seen = (titles, sections, env.toc_fignumbers)
     before = getattr(env, "mrcreview_titles", None)
-    env.mrcreview_titles = (titles, sections)
-    return sorted(env.found_docs) if before is not None and before != (titles, sections) else []
+    env.mrcreview_titles = seen
+    return sorted(env.found_docs) if before is not None and before != seen else []
 
 
 TABLE = re.compile(r"<table\b.*?</table>", re.S)

@@ -40,14 +40,16 @@ def page(project: Path, name: str) -> str:
     return (project / "_build" / "html" / "book" / f"{name}.html").read_text(encoding="utf-8")
 
 
-def read_times(project: Path) -> dict[str, int]:
-    """When Sphinx last read each page of the project's build: its doctree is written as it reads it."""
-    doctrees = project / "_build" / "work" / "_build" / ".doctrees" / "book"
-    return {p.stem: p.stat().st_mtime_ns for p in doctrees.glob("*.doctree")}
+def read_times(project: Path, suffix: str = "doctree") -> dict[str, int]:
+    """When Sphinx last read each page of the project's build (its doctree is written as it reads it),
+    or with suffix "html", last wrote it (in the work folder: publishing copies every page)."""
+    folder = ".doctrees" if suffix == "doctree" else "html"
+    pages = project / "_build" / "work" / "_build" / folder / "book"
+    return {p.stem: p.stat().st_mtime_ns for p in pages.glob(f"*.{suffix}")}
 
 
-def read_again(project: Path, before: dict[str, int]) -> set[str]:
-    return {name for name, when in read_times(project).items() if before.get(name) != when}
+def read_again(project: Path, before: dict[str, int], suffix: str = "doctree") -> set[str]:
+    return {name for name, when in read_times(project, suffix).items() if before.get(name) != when}
 
 
 def site_digest(site: Path) -> dict[str, str]:

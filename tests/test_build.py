@@ -89,7 +89,7 @@ def test_changed_value_reaches_prose_table_figure_and_register(rebuildable_proje
     assert text.count(",0.476,") == 1 and "47.6%" in page(project, "organ-preservation")
     outcomes.write_text(text.replace(",0.476,", ",0.512,"), encoding="utf-8")
 
-    read = read_times(project)
+    read, written = read_times(project), read_times(project, "html")
     result = run_module("build", cwd=project)
     assert result.returncode == 0, result.stderr[-2000:]
     html = page(project, "organ-preservation")
@@ -108,6 +108,8 @@ def test_changed_value_reaches_prose_table_figure_and_register(rebuildable_proje
     assert {"organ-preservation", "evidence-register", "whats-new"} <= showing
     # (and the download page, which publishes the changed outcomes.csv)
     assert read_again(project, read) == showing | {"download"}
+    # and only those written again, with the root page, whose table of contents holds them (Sphinx's rule)
+    assert read_again(project, written, "html") == showing | {"download", "index"}
     assert executed(result) == {name for name in showing if "{code-cell}" in page_source(project, name)}
 
     # a study's name is printed beside its numbers: renaming it re-runs the chapters that show it

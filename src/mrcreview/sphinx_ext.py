@@ -14,6 +14,7 @@
    titles escaped, and a link to anything but an https:// address fails the build.
 """
 
+import copy
 import hashlib
 import html
 import json
@@ -355,12 +356,13 @@ def rewrite_pages_for_glossary(app: Sphinx, env) -> list[str]:
 
 def rewrite_pages_for_new_titles(app: Sphinx, env) -> list[str]:
     """Every page shows the titles of the others (navigation, previous and next, {doc} and {ref} links)
-    and may cite another's figure or table by number ({numref}), but Sphinx rewrites only the page whose
-    title or figures changed: when any title or number changes, every page is rewritten (not re-read: no
-    code runs again)."""
+    and may cite another's section, figure or table by number ({numref}), but Sphinx rewrites only the
+    page whose titles or numbers changed: when any changes, every page is rewritten (not re-read: no code
+    runs again)."""
     titles = {docname: title.astext() for docname, title in env.titles.items()}
     sections = {name: title for name, (_, _, title) in env.get_domain("std").labels.items()}
-    seen = (titles, sections, env.toc_fignumbers)
+    # copies: Sphinx empties a page's numbers in place when it reads the page again
+    seen = (titles, sections, copy.deepcopy(env.toc_secnumbers), copy.deepcopy(env.toc_fignumbers))
     before = getattr(env, "mrcreview_titles", None)
     env.mrcreview_titles = seen
     return sorted(env.found_docs) if before is not None and before != seen else []

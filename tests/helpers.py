@@ -2,8 +2,10 @@
 
 import functools
 import hashlib
+import html as html_text
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -127,3 +129,31 @@ def open_drawn(page, url: str):
     page.wait_for_function(CHARTS_DRAWN, timeout=10_000)
     page.evaluate("document.fonts.ready")
     return page
+
+
+def chart_specs(html: str) -> list[str]:
+    return re.findall(r'vegaEmbed\("#[\w-]+", (\{.*?\}), \{"actions"', html)
+
+
+def table_of(html: str, label: str) -> str:
+    start = html.index(f'id="{label}"')
+    return html[start : html.index("</table>", start)]
+
+
+def citations_reach_the_works_they_cite(project) -> int:
+    """Every citation link on every page lands on the bibliography entry of the work its tooltip names."""
+
+    def text(fragment: str) -> str:
+        return " ".join(html_text.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+    bibliography = page(project, "bibliography")
+    entries = {
+        anchor: text(body)
+        for anchor, body in re.findall(r'<div class="citation" id="([\w-]+)"[^>]*>(.*?)</div>', bibliography, re.S)
+    }
+    checked = 0
+    for path in (project / "_build" / "html" / "book").glob("*.html"):
+        for anchor, tooltip in re.findall(r'href="bibliography.html#([\w-]+)" title="([^"]*)"', path.read_text()):
+            assert text(tooltip)[:60] in entries[anchor], (path.name, anchor)
+            checked += 1
+    return checked

@@ -1,0 +1,138 @@
+"""What an edit rebuilds: exactly the pages it changes, and no page left showing what it was before."""
+
+import re
+
+import pytest
+
+from helpers import (
+    chart_specs,
+    citations_reach_the_works_they_cite,
+    page,
+    read_again,
+    read_times,
+    run_module,
+    site_digest,
+    table_of,
+)
+
+pytestmark = pytest.mark.build
+
+
+def test_changed_value_reaches_prose_table_figure_and_register(rebuildable_project):
+    project = rebuildable_project
+    # a second build with nothing changed leaves the site as it is
+    before = site_digest(project / "_build" / "html")
+    again = run_module("build", cwd=project)
+    assert again.returncode == 0 and "nothing changed since the last build" in again.stdout
+    assert site_digest(project / "_build" / "html") == before
+    outcomes = project / "data" / "outcomes.csv"
+    text = outcomes.read_text(encoding="utf-8")
+    assert text.count(",0.476,") == 1 and "47.6%" in page(project, "organ-preservation")
+    outcomes.write_text(text.replace(",0.476,", ",0.512,"), encoding="utf-8")
+
+    read, written = read_times(project), read_times(project, "html")
+    result = run_module("build", cwd=project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    html = page(project, "organ-preservation")
+    prose = html[: html.index('id="fig-palliative-scrt"')]
+    assert "51.2%" in prose
+    assert "51.2%" in table_of(html, "tbl-palliative-scrt")
+    assert '"value": 0.512' in chart_specs(html)[0]
+    assert "51.2%" in page(project, "evidence-register")
+    # the old value survives only where What's new reports the change itself
+    assert "47.6% → 51.2%" in page(project, "whats-new")
+    for path in (project / "_build" / "html").rglob("*.html"):
+        content = path.read_text(encoding="utf-8").replace("47.6% → 51.2%", "")
+        assert "47.6%" not in content and "0.476" not in content, path
+    # exactly the pages that show the row were read (and their code run) again, What's new among them
+    showing = {p.stem for p in (project / "_build" / "html" / "book").glob("*.html") if "51.2%" in p.read_text()}
+    assert {"organ-preservation", "evidence-register", "whats-new"} <= showing
+    # (and the download page, which publishes the changed outcomes.csv)
+    assert read_again(project, read) == showing | {"download"}
+    # and only those written again, with the root page, whose table of contents holds them (Sphinx's rule)
+    assert read_again(project, written, "html") == showing | {"download", "index"}
+    assert executed(result) == {name for name in showing if "{code-cell}" in page_source(project, name)}
+
+    # a study's name is printed beside its numbers: renaming it re-runs the chapters that show it
+    studies = project / "data" / "studies.csv"
+    old_name, new_name = "Palliative short-course RT (phase II)", "Palliative short-course radiotherapy (phase II)"
+    assert studies.read_text(encoding="utf-8").count(old_name) == 1
+    studies.write_text(studies.read_text(encoding="utf-8").replace(old_name, new_name), encoding="utf-8")
+    read = read_times(project)
+    result = run_module("build", cwd=project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert {"organ-preservation", "evidence-register", "trial-tracker"} <= read_again(project, read)
+    for path in (project / "_build" / "html").rglob("*.html"):
+        assert old_name not in path.read_text(encoding="utf-8"), path
+    assert new_name in page(project, "organ-preservation")
+
+    # a reference corrected in refs.bib reaches its bibliography entry and the tooltips of its citations
+    # (a build reuses the references the last one formatted, but only those that did not change)
+    bib, old_title = project / "refs.bib", "Organ preservation in patients with rectal adenocarcinoma"
+    new_title = old_title.replace(" in ", " for ")
+    pages = {p for p in (project / "_build" / "html").rglob("*.html") if old_title in p.read_text(encoding="utf-8")}
+    assert {"bibliography.html", "choosing-radiotherapy.html"} <= {p.name for p in pages}
+    bib.write_text(bib.read_text(encoding="utf-8").replace(old_title, new_title), encoding="utf-8")
+    result = run_module("build", cwd=project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    for path in (project / "_build" / "html").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert old_title not in text and (new_title in text) == (path in pages), path
+
+    # a reference added at the top of refs.bib moves no citation of an unchanged page to another work
+    first = bib.read_text(encoding="utf-8").index("@")
+    added = "@misc{aaaadded2026,\n  author = {Nobody, A.},\n  title = {Added first},\n  year = {2026},\n"
+    added += "  publisher = {Example},\n  url = {https://example.org/added}\n}\n\n"
+    text = bib.read_text(encoding="utf-8")
+    bib.write_text(text[:first] + added + text[first:], encoding="utf-8")
+    result = run_module("build", cwd=project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Added first" in page(project, "bibliography")
+    assert citations_reach_the_works_they_cite(project) > 100
+
+
+def test_a_retitled_chapter_is_renamed_on_every_page(rebuildable_project):
+    project = rebuildable_project
+    chapter = project / "book" / "rationale.md"
+    old_title = re.search(r"^# (.+)$", chapter.read_text(encoding="utf-8"), re.M).group(1)
+    new_title = f"{old_title} (retitled)"
+    showing = {p.name for p in (project / "_build" / "html").rglob("*.html") if old_title in p.read_text()}
+    assert {"index.html", "methods.html", "evidence-register.html"} <= showing  # navigation and links
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(f"# {old_title}\n", f"# {new_title}\n"))
+    read = read_times(project)
+    result = run_module("build", cwd=project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    for path in (project / "_build" / "html").rglob("*.html"):
+        text = path.read_text(encoding="utf-8").replace(new_title, "")
+        assert old_title not in text, path
+    assert read_again(project, read) == {"rationale"}  # the others are rewritten, not read or run again
+
+
+def test_a_table_numbered_anew_is_renumbered_where_another_page_cites_it(rebuildable_project):
+    project = rebuildable_project
+    methods, rationale = project / "book" / "methods.md", project / "book" / "rationale.md"
+    methods.write_text(
+        methods.read_text(encoding="utf-8") + "\nA table of another chapter: {numref}`tbl-preferences`.\n"
+    )
+    assert run_module("build", cwd=project).returncode == 0
+
+    def number(name: str) -> str:
+        return re.search(r'#tbl-preferences"><span class="std std-numref">([^<]+)<', page(project, name)).group(1)
+
+    before = number("methods")
+    # a table placed earlier in the chapter that holds tbl-preferences moves its number on
+    text = rationale.read_text(encoding="utf-8")
+    first = text.index("\n## ") + 1
+    table = "```{table} A table placed first\n:name: tbl-placed-first\n\n| Term | Use |\n|---|---|\n| a | b |\n```\n\n"
+    rationale.write_text(text[:first] + table + text[first:], encoding="utf-8")
+    result = run_module("build", cwd=project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert number("rationale") != before and number("methods") == number("rationale")
+
+
+def executed(result) -> set[str]:
+    return set(re.findall(r"book/([\w-]+)\.md: Executing notebook", result.stdout))
+
+
+def page_source(project, name: str) -> str:
+    return (project / "book" / f"{name}.md").read_text(encoding="utf-8")

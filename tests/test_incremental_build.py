@@ -58,6 +58,11 @@ def test_changed_value_reaches_prose_table_figure_and_register(rebuildable_proje
     old_name, new_name = "Palliative short-course RT (phase II)", "Palliative short-course radiotherapy (phase II)"
     assert studies.read_text(encoding="utf-8").count(old_name) == 1
     studies.write_text(studies.read_text(encoding="utf-8").replace(old_name, new_name), encoding="utf-8")
+    # and a new glossary term: its first use links to it on every page, even one not read again
+    glossary, linked = project / "book" / "glossary.md", '<a class="glossary-term reference internal"'
+    assert f'{linked} href="glossary.html#term-DOI">' not in page(project, "bibliography")
+    text = glossary.read_text(encoding="utf-8")
+    glossary.write_text(text.replace("\nESTRO\n", "\nDOI\n  Digital object identifier.\n\nESTRO\n"), encoding="utf-8")
     read = read_times(project)
     result = run_module("build", cwd=project)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -65,6 +70,8 @@ def test_changed_value_reaches_prose_table_figure_and_register(rebuildable_proje
     for path in (project / "_build" / "html").rglob("*.html"):
         assert old_name not in path.read_text(encoding="utf-8"), path
     assert new_name in page(project, "organ-preservation")
+    assert "bibliography" not in read_again(project, read)
+    assert f'{linked} href="glossary.html#term-DOI">DOI</a>' in page(project, "bibliography")
 
     # a reference corrected in refs.bib reaches its bibliography entry and the tooltips of its citations
     # (a build reuses the references the last one formatted, but only those that did not change)

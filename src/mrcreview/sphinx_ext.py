@@ -7,7 +7,8 @@
    re-reads (and re-executes) exactly the pages whose recorded data now answers differently.
    The evidence register and What's new are directives that render the data as the page is read.
    A page citing a reference that changed in refs.bib is read again; unchanged references keep the
-   formatting the last build gave them (bibstyle.py).
+   formatting the last build gave them (bibstyle.py). When a title, a number or a glossary term
+   that every page may show changes, every page is written again.
 2. Charts draw with Vega libraries served by the site itself, at the versions the
    installed Altair expects; the build fails when they disagree.
 3. Nothing from a pull request runs in a reader's browser: the search index stores
@@ -188,11 +189,7 @@ class EvidenceFigure(SphinxDirective):
         text += f"```{{glue:md}} tbl-{figure_id}\n:format: myst\n```\n"
         if isinstance(figure["pool"], str):
             text += f"\n```{{glue:md}} pool-{figure_id}\n:format: myst\n```\n"
-        holder = nodes.Element()
-        self.state.nested_parse(
-            StringList(text.splitlines(), source=self.get_source_info()[0]), self.content_offset, holder
-        )
-        return holder.children
+        return parsed(self, text)
 
 
 def vendored_versions(root: Path) -> dict[str, str]:
@@ -344,27 +341,19 @@ def _ancestors(node):
         yield node
 
 
-def glossary_read(app: Sphinx, env, docnames: list[str]) -> None:
-    env.mrcreview_glossary_changed = GLOSSARY in docnames
-
-
-def rewrite_pages_for_glossary(app: Sphinx, env) -> list[str]:
-    """A changed glossary changes which words link to it on every page: rewrite them all (no page's
-    code runs again: they are rewritten, not re-read)."""
-    return sorted(env.found_docs) if getattr(env, "mrcreview_glossary_changed", False) else []
-
-
-def rewrite_pages_for_new_titles(app: Sphinx, env) -> list[str]:
-    """Every page shows the titles of the others (navigation, previous and next, {doc} and {ref} links)
-    and may cite another's section, figure or table by number ({numref}), but Sphinx rewrites only the
-    page whose titles or numbers changed: when any changes, every page is rewritten (not re-read: no code
-    runs again)."""
+def rewrite_pages_for_what_they_share(app: Sphinx, env) -> list[str]:
+    """Every page shows parts of the others: their titles (navigation, previous and next, {doc} and {ref}
+    links), their section, figure and table numbers ({numref}), and the glossary's terms (the first use
+    of each links to it). Sphinx rewrites only the page where one changed: when any changes, every page
+    is rewritten (not re-read: no code runs again)."""
+    std = env.get_domain("std")
     titles = {docname: title.astext() for docname, title in env.titles.items()}
-    sections = {name: title for name, (_, _, title) in env.get_domain("std").labels.items()}
+    sections = {name: title for name, (_, _, title) in std.labels.items()}
+    terms = {(name, std._terms.get(name.lower())) for kind, name in std.objects if kind == "term"}
     # copies: Sphinx empties a page's numbers in place when it reads the page again
-    seen = (titles, sections, copy.deepcopy(env.toc_secnumbers), copy.deepcopy(env.toc_fignumbers))
-    before = getattr(env, "mrcreview_titles", None)
-    env.mrcreview_titles = seen
+    seen = (titles, sections, terms, copy.deepcopy(env.toc_secnumbers), copy.deepcopy(env.toc_fignumbers))
+    before = getattr(env, "mrcreview_shared", None)
+    env.mrcreview_shared = seen
     return sorted(env.found_docs) if before is not None and before != seen else []
 
 
@@ -529,9 +518,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", escape_search_titles)
     app.connect("doctree-resolved", link_first_use_of_terms)
     app.connect("doctree-resolved", refuse_unsafe_links)
-    app.connect("env-before-read-docs", glossary_read)
-    app.connect("env-get-updated", rewrite_pages_for_glossary)
-    app.connect("env-get-updated", rewrite_pages_for_new_titles)
+    app.connect("env-get-updated", rewrite_pages_for_what_they_share)
     app.connect("env-before-read-docs", reuse_formatted_references)
     app.connect("env-updated", keep_formatted_references, priority=900)  # sphinxcontrib-bibtex's runs at 500
     app.add_directive("raw", RawRefused, override=True)

@@ -43,3 +43,28 @@ def test_a_changed_reference_is_formatted_anew_and_the_old_one_is_not_kept():
     assert "Second title" in formatted("Second title")
     kept = bibstyle.formatted_in_this_build()
     assert len(kept) == 1 and "Second title" in next(iter(kept.values())).text.render_as("text")
+
+
+def test_after_registering_every_plugin_a_build_uses_is_found_without_scanning_packages(monkeypatch):
+    import importlib.metadata
+
+    import pybtex.plugin
+    import sphinxcontrib.bibtex.plugin
+
+    installed = importlib.metadata.entry_points()
+    bibstyle.register()
+
+    def no_scan(**criteria):
+        raise AssertionError(f"a plugin lookup scanned the installed packages: {criteria}")
+
+    monkeypatch.setattr(pybtex.plugin, "entry_points", no_scan)
+    monkeypatch.setattr(sphinxcontrib.bibtex.plugin, "_entry_points", no_scan)
+    assert pybtex.plugin.find_plugin("pybtex.style.formatting", bibstyle.NAME) is bibstyle.ReviewStyle
+    for group in bibstyle.PYBTEX_GROUPS:
+        for entry_point in installed.select(group=group):
+            assert pybtex.plugin.find_plugin(group, entry_point.name) is entry_point.load()
+    for group in bibstyle.BIBTEX_GROUPS:
+        names = [entry_point.name for entry_point in installed.select(group=group)]
+        assert names, f"no {group} plugin is installed"
+        for name in names:
+            assert sphinxcontrib.bibtex.plugin.find_plugin(group, name)

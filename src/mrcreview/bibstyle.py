@@ -67,10 +67,13 @@ class ReviewStyle(PlainStyle):
 
 
 def register() -> None:
+    # One scan of every installed package's entry points for all the groups: pybtex's register_plugin
+    # scans them all again for each plugin, even when forced (0.6 s of every build's start).
+    installed = entry_points()
     for group in PYBTEX_GROUPS:
-        for entry_point in entry_points(group=group):
-            pybtex.plugin.register_plugin(group, entry_point.name, entry_point.load(), force=True)
+        plugins = pybtex.plugin._RUNTIME_PLUGINS.setdefault(group, {})
+        plugins.update((entry_point.name, entry_point.load()) for entry_point in installed.select(group=group))
     for group in BIBTEX_GROUPS:
-        for entry_point in entry_points(group=group):
-            sphinxcontrib.bibtex.plugin.register_plugin(group, entry_point.name, entry_point.load(), force=True)
-    pybtex.plugin.register_plugin("pybtex.style.formatting", NAME, ReviewStyle, force=True)
+        plugins = sphinxcontrib.bibtex.plugin._runtime_plugins[group]
+        plugins.update((entry_point.name, entry_point.load()) for entry_point in installed.select(group=group))
+    pybtex.plugin._RUNTIME_PLUGINS["pybtex.style.formatting"][NAME] = ReviewStyle

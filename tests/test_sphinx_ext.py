@@ -1,10 +1,15 @@
-"""The Sphinx extension: vendored Vega versions matching Altair."""
+"""The Sphinx extension: vendored Vega versions matching Altair, links limited to https."""
 
 import json
+import shutil
+from types import SimpleNamespace
 
 import altair as alt
+import pytest
+from sphinx.errors import ExtensionError
 
 from helpers import ROOT
+from mrcreview import sphinx_ext
 from mrcreview.sphinx_ext import VEGA_FILES, VENDOR, vendored_versions, version_mismatches
 
 
@@ -23,6 +28,25 @@ def test_a_vega_lite_other_than_altairs_is_refused():
     problems = version_mismatches(wrong)
     assert len(problems) == 1
     assert f"expected vega-lite {alt.VEGALITE_VERSION}" in problems[0] and "found 5.20.1" in problems[0]
+
+
+def test_the_build_compares_vega_versions_again_only_when_one_moved(tmp_path, monkeypatch):
+    for package in VEGA_FILES:
+        shutil.copytree(ROOT / VENDOR / package, tmp_path / VENDOR / package)
+    app = SimpleNamespace(srcdir=str(tmp_path), env=SimpleNamespace(), add_js_file=print, add_css_file=print)
+    sphinx_ext.add_vega(app)  # a first build compares
+
+    def compared(versions):
+        raise AssertionError("compared again though no version moved")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(sphinx_ext, "version_mismatches", compared)
+        sphinx_ext.add_vega(app)
+
+    manifest = tmp_path / VENDOR / "vega-lite" / "package.json"
+    manifest.write_text(json.dumps(json.loads(manifest.read_text()) | {"version": "5.20.1"}))
+    with pytest.raises(ExtensionError, match="expected vega-lite"):
+        sphinx_ext.add_vega(app)
 
 
 def test_a_link_with_another_scheme_than_https_is_neutralised_and_fails_the_build(caplog):

@@ -18,6 +18,7 @@
 import copy
 import hashlib
 import html
+import importlib.metadata
 import json
 import os
 import re
@@ -222,10 +223,15 @@ def version_mismatches(versions: dict[str, str]) -> list[str]:
 
 
 def add_vega(app: Sphinx) -> None:
-    root = Path(app.srcdir)
-    problems = version_mismatches(vendored_versions(root))
-    if problems:
-        raise ExtensionError("\n".join(problems))
+    versions = vendored_versions(Path(app.srcdir))
+    # Importing Altair to compare takes a quarter of a second: compare again only when a version
+    # moved since the last build that passed (the environment keeps what it compared).
+    compared = (importlib.metadata.version("altair"), versions)
+    if getattr(app.env, "mrcreview_vega_compared", None) != compared:
+        problems = version_mismatches(versions)
+        if problems:
+            raise ExtensionError("\n".join(problems))
+        app.env.mrcreview_vega_compared = compared
     for file in VEGA_FILES.values():
         app.add_js_file(f"vendor/{Path(file).name}")
     for css in ICON_CSS:

@@ -287,6 +287,26 @@ def accessible_citations(app: Sphinx, pagename: str, templatename: str, context:
         context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+SECTION_TOGGLE = re.compile(r'(<a class="[^"]*reference internal" href="[^"]*">([^<]*)</a><details[^>]*>)<summary>')
+
+
+def named_section_toggles(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The theme opens a section's pages in the navigation with a <summary> that holds only an icon:
+    screen readers announce nothing (axe's summary-name). Each is named after the section it opens."""
+    draw = context.get("generate_toctree_html")
+    if draw is None:
+        return
+
+    def named(*args, **kwargs):
+        def label(match: re.Match) -> str:
+            section = html.escape(html.unescape(match.group(2)), quote=True)
+            return f'{match.group(1)}<summary aria-label="Pages of {section}">'
+
+        return SECTION_TOGGLE.sub(label, str(draw(*args, **kwargs)))
+
+    context["generate_toctree_html"] = named
+
+
 GLOSSARY = "book/glossary"
 # Text in these is not prose to annotate: a heading, a link, code, a citation, the glossary itself.
 NOT_PROSE = (
@@ -520,6 +540,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("evidence-register", EvidenceRegister)
     app.add_directive("whats-new", WhatsNew)
     app.connect("html-page-context", tidy_page_scripts, priority=900)  # after the themes add theirs
+    app.connect("html-page-context", named_section_toggles, priority=900)
     app.connect("builder-inited", add_vega)
     app.connect("builder-inited", escape_search_titles)
     app.connect("doctree-resolved", link_first_use_of_terms)

@@ -122,16 +122,21 @@ def test_change_to_the_configuration_rebuilds_every_chapter_into_the_same_site(b
         assert re.findall(r"<table.*?</table>", first, re.S) == re.findall(r"<table.*?</table>", again, re.S)
 
 
+def register_pages(site) -> dict[str, str]:
+    """The register's pages (not its first page, which lists them), by file name."""
+    return {p.name: p.read_text(encoding="utf-8") for p in site.glob("evidence-register-*.html")}
+
+
 def test_every_glued_number_links_to_its_register_entry_with_the_same_value(built_project):
     site = built_project / "_build" / "html" / "book"
-    register = (site / "evidence-register.html").read_text(encoding="utf-8")
-    link = re.compile(r'href="evidence-register.html#(ev-[\w-]+)"><span class="std std-ref">([^<]+)</span>')
+    parts = register_pages(site)
+    link = re.compile(r'href="(evidence-register-[a-z-]+\.html)#(ev-[\w-]+)"><span class="std std-ref">([^<]+)</span>')
     checked = 0
     for chapter in site.glob("*.html"):
-        if chapter.name == "evidence-register.html":
+        if chapter.name in parts:
             continue
-        for anchor, shown in link.findall(chapter.read_text(encoding="utf-8")):
-            entry = register[register.index(f'id="{anchor}"') :]
+        for part, anchor, shown in link.findall(chapter.read_text(encoding="utf-8")):
+            entry = parts[part][parts[part].index(f'id="{anchor}"') :]
             value = re.search(r"<strong>([^<]+)</strong>", entry).group(1)
             assert value == shown, (chapter.name, anchor)
             checked += 1
@@ -139,18 +144,40 @@ def test_every_glued_number_links_to_its_register_entry_with_the_same_value(buil
     assert checked >= sum(len(keys) for keys in used.values())
     # one entry per data row
     rows = len(mrcreview.load_outcomes(root=built_project))
-    assert register.count('id="ev-') == rows
+    assert sum(text.count('id="ev-') for text in parts.values()) == rows
     studies = mrcreview.load_outcomes(root=built_project)["study_id"].nunique()
-    assert f"The register holds {rows} numbers from {studies} studies." in register
-    assert register.count("shown in:") == rows  # every row is shown by a chapter, and the register says where
+    index = (site / "evidence-register.html").read_text(encoding="utf-8")
+    assert f"The register holds {rows} numbers from {studies} studies, on {len(parts)} pages" in index
+    # every row is shown by a chapter, and the register says where
+    assert sum(text.count("shown in:") for text in parts.values()) == rows
+
+
+def test_the_register_is_split_by_the_first_letter_of_each_studys_name(built_project):
+    site = built_project / "_build" / "html" / "book"
+    outcomes = mrcreview.load_outcomes(root=built_project).set_index("outcome_id")
+    parts = register_pages(site)
+    assert len(parts) > 1
+    for name, text in parts.items():
+        first, last = re.search(r"<h1>Studies ([A-Z])(?:–([A-Z]))?</h1>", text).groups()
+        entries = re.findall(r'id="ev-([\w-]+)"', text)
+        initials = {outcomes.loc[entry, "short_name"][0].upper() for entry in entries}
+        assert all(first <= initial <= (last or first) or not initial.isalpha() for initial in initials), name
+    # the first page links each study to the page that holds its entries
+    index = (site / "evidence-register.html").read_text(encoding="utf-8")
+    linked = re.findall(r'href="(evidence-register-[a-z-]+\.html)#reg-([\w-]+)"', index)
+    assert {study for _, study in linked} == set(outcomes["study_id"])
+    for part, study in linked:
+        held = parts[part][parts[part].index(f'id="reg-{study}"') :][:2000]
+        name = outcomes.loc[outcomes["study_id"] == study, "short_name"].iloc[0]
+        assert name in html_text.unescape(re.sub(r"<[^>]+>", "", held)), (part, study)
 
 
 def test_every_data_row_is_shown_somewhere_besides_the_register(built_project):
     # a number carried in data/ but placed in no sentence, table or figure is evidence the reader never sees
     shown = set()
     for path in (built_project / "_build" / "html").rglob("*.html"):
-        if path.name != "evidence-register.html":
-            shown |= set(re.findall(r'evidence-register\.html#ev-([\w-]+)"', path.read_text(encoding="utf-8")))
+        if not path.name.startswith("evidence-register"):
+            shown |= set(re.findall(r'evidence-register-[a-z-]+\.html#ev-([\w-]+)"', path.read_text(encoding="utf-8")))
     assert set(mrcreview.load_outcomes(root=built_project)["outcome_id"]) - shown == set()
 
 
@@ -196,6 +223,8 @@ def test_the_first_use_of_each_abbreviation_on_a_page_links_to_the_glossary(buil
         article = re.sub(
             r'<a class="glossary-term[^"]*" href="glossary\.html#term-[^"]+">([^<]+)</a>', r"⟦\1⟧", article
         )
+        # nor is the text of another link (a study's name in the register's list): a link holds no link
+        article = re.sub(r'<a (?![^>]*class="glossary-term)[^>]*>.*?</a>', "", article, flags=re.S)
         words = html_text.unescape(re.sub(r"<[^>]+>", " ", article))
         for term in terms:
             uses = re.findall(rf"(?<![\w-])⟦?{re.escape(term)}⟧?(?![\w-])", words)

@@ -77,3 +77,24 @@ def test_numbers_from_one_source_are_listed_under_one_citation(project):
     assert since.count("{cite:p}`new2026ref`") == 1
     group = since.split("- Added, {cite:p}`new2026ref`:\n")[1].splitlines()[:3]
     assert [line.split("`")[1] for line in group] == ["beta-new-1", "beta-new-2", "beta-new-3"]
+
+
+def test_a_pull_request_names_the_register_pages_it_changes(project):
+    from mrcreview.changes import SNAPSHOT, pull_request_summary
+
+    def pages_affected(base) -> str:
+        summary = pull_request_summary(project, base)
+        return summary[summary.index("#### Pages affected") :]
+
+    base = {name: (project / name).read_text() for name in SNAPSHOT}
+    outcomes = project / "data" / "outcomes.csv"
+    outcomes.write_text(outcomes.read_text().replace(",0.25,10,40,", ",0.30,12,40,"))
+    # a corrected value changes the page of its study (Alpha trial: A-C), not the register's first page
+    pages = pages_affected(base)
+    assert "`evidence-register-a-c`" in pages and "`whats-new`" in pages
+    assert "`evidence-register`" not in pages and "`evidence-register-s-z`" not in pages
+    # a study renamed from B to Z moves its entries: both pages change, and the first page, which lists it
+    studies = project / "data" / "studies.csv"
+    studies.write_text(studies.read_text().replace("Beta cohort", "Zeta cohort"))
+    pages = pages_affected(base)
+    assert all(f"`{name}`" in pages for name in ("evidence-register", "evidence-register-a-c", "evidence-register-s-z"))

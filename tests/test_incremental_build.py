@@ -38,7 +38,7 @@ def test_changed_value_reaches_prose_table_figure_and_register(rebuildable_proje
     assert "51.2%" in prose
     assert "51.2%" in table_of(html, "tbl-palliative-scrt")
     assert '"value": 0.512' in chart_specs(html)[0]
-    assert "51.2%" in page(project, "evidence-register")
+    assert "51.2%" in page(project, "evidence-register-p-q")
     # the old value survives only where What's new reports the change itself
     assert "47.6% → 51.2%" in page(project, "whats-new")
     for path in (project / "_build" / "html").rglob("*.html"):
@@ -46,16 +46,17 @@ def test_changed_value_reaches_prose_table_figure_and_register(rebuildable_proje
         assert "47.6%" not in content and "0.476" not in content, path
     # exactly the pages that show the row were read (and their code run) again, What's new among them
     showing = {p.stem for p in (project / "_build" / "html" / "book").glob("*.html") if "51.2%" in p.read_text()}
-    assert {"organ-preservation", "evidence-register", "whats-new"} <= showing
-    # (and the download page, which publishes the changed outcomes.csv)
+    assert {"organ-preservation", "evidence-register-p-q", "whats-new"} <= showing
+    # (and the download page, which publishes the changed outcomes.csv); not the register's other pages
     assert read_again(project, read) == showing | {"download"}
-    # and only those written again, with the root page, whose table of contents holds them (Sphinx's rule)
-    assert read_again(project, written, "html") == showing | {"download", "index"}
+    # and only those written again, with the pages whose tables of contents hold them (Sphinx's rule)
+    assert read_again(project, written, "html") == showing | {"download", "index", "evidence-register"}
     assert executed(result) == {name for name in showing if "{code-cell}" in page_source(project, name)}
 
-    # a study's name is printed beside its numbers: renaming it re-runs the chapters that show it
+    # a study's name is printed beside its numbers: renaming it re-runs the chapters that show it, and
+    # a new first letter moves its entries to another page of the register, where every link now goes
     studies = project / "data" / "studies.csv"
-    old_name, new_name = "Palliative short-course RT (phase II)", "Palliative short-course radiotherapy (phase II)"
+    old_name, new_name = "Palliative short-course RT (phase II)", "Short-course RT for palliation (phase II)"
     assert studies.read_text(encoding="utf-8").count(old_name) == 1
     studies.write_text(studies.read_text(encoding="utf-8").replace(old_name, new_name), encoding="utf-8")
     # and a new glossary term: its first use links to it on every page, even one not read again
@@ -66,10 +67,15 @@ def test_changed_value_reaches_prose_table_figure_and_register(rebuildable_proje
     read = read_times(project)
     result = run_module("build", cwd=project)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert {"organ-preservation", "evidence-register", "trial-tracker"} <= read_again(project, read)
+    moved = {"evidence-register", "evidence-register-p-q", "evidence-register-s-z"}
+    assert {"organ-preservation", "trial-tracker"} | moved <= read_again(project, read)
     for path in (project / "_build" / "html").rglob("*.html"):
         assert old_name not in path.read_text(encoding="utf-8"), path
+        assert "evidence-register-p-q.html#ev-picardi" not in path.read_text(encoding="utf-8"), path
     assert new_name in page(project, "organ-preservation")
+    assert 'href="evidence-register-s-z.html#ev-picardi-colostomy-free-3y"' in page(project, "organ-preservation")
+    assert 'id="ev-picardi-colostomy-free-3y"' in page(project, "evidence-register-s-z")
+    assert 'href="evidence-register-s-z.html#reg-picardi"' in page(project, "evidence-register")
     assert "bibliography" not in read_again(project, read)
     assert f'{linked} href="glossary.html#term-DOI">DOI</a>' in page(project, "bibliography")
 
@@ -100,7 +106,7 @@ def test_titles_and_numbers_of_a_page_change_on_every_page_that_shows_them(rebui
     old_title = re.search(r"^# (.+)$", rationale.read_text(encoding="utf-8"), re.M).group(1)
     new_title = f"{old_title} (retitled)"
     showing = {p.name for p in (project / "_build" / "html").rglob("*.html") if old_title in p.read_text()}
-    assert {"index.html", "methods.html", "evidence-register.html"} <= showing  # navigation and links
+    assert {"index.html", "methods.html", "evidence-register-r.html"} <= showing  # navigation and links
     # a chapter retitled, while another page starts citing one of its tables by number
     rationale.write_text(rationale.read_text(encoding="utf-8").replace(f"# {old_title}\n", f"# {new_title}\n"))
     cited = "\nA table of another chapter: {numref}`tbl-preferences`.\n"

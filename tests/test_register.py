@@ -61,3 +61,28 @@ def test_register_shows_contributors_text_as_given(minimal):
     outcomes.loc[outcomes["outcome_id"] == "beta-survival", "outcome"] = "survival *at* {cite}`x` <b>"
     (beta,) = [s for s in register_entries(outcomes, {}) if s.study == "Beta cohort"]
     assert beta.entries[0].facts[0] == "survival *at* {cite}`x` <b>"
+
+
+def test_a_study_goes_to_the_register_page_of_its_names_first_letter():
+    from mrcreview.register import register_part
+
+    assert register_part("COLLISION") == register_part("ctDNA meta-analysis") == "evidence-register-a-c"
+    assert register_part("Ärzte cohort") == "evidence-register-a-c"  # accents set aside
+    assert register_part("RAPIDO") == "evidence-register-r"
+    assert register_part("Zeta") == "evidence-register-s-z"
+    assert register_part("5-year follow-up") == register_part("(unnamed)") == "evidence-register-a-c"
+
+
+def test_each_register_page_holds_only_its_studies_and_the_first_page_lists_them_all(minimal):
+    from mrcreview.register import REGISTER_PARTS, register_contents, register_part_entries
+
+    contents = register_contents(root=minimal)
+    assert [part.page for part in contents] == [page for page, _, _ in REGISTER_PARTS]
+    listed = {page.page: page.studies for page in contents if page.studies}
+    assert listed == {"evidence-register-a-c": [("alpha", "Alpha trial"), ("beta", "Beta cohort")]}
+    assert sum(part.numbers for part in contents) == len(mrcreview.load_outcomes(root=minimal))
+    assert [s.study for s in register_part_entries("evidence-register-a-c", root=minimal)] == [
+        "Alpha trial",
+        "Beta cohort",
+    ]
+    assert register_part_entries("evidence-register-s-z", root=minimal) == []

@@ -127,7 +127,10 @@ def test_the_pull_request_summary_lists_what_changed_against_the_base(repository
     assert f"[organ-preservation]({preview}/book/organ-preservation.html)" in line
     assert "octocat" in line and "@octocat" not in line.replace("\\@octocat", "") and "![" not in line
     pages = summary[summary.index("#### Pages affected") :]
-    assert "organ-preservation" in pages and "evidence-register" in pages and "whats-new" in pages
+    assert "organ-preservation" in pages and "whats-new" in pages
+    # the register page of the study whose number changed, not its first page, which only lists studies
+    assert f"[evidence-register-p-q]({preview}/book/evidence-register-p-q.html)" in pages
+    assert "[evidence-register]" not in pages
     assert "- none added or removed" in summary[summary.index("#### References") :]
 
     refused = run_module("summary", "--base", base, "--preview", "javascript:alert(1)", cwd=repository)

@@ -30,6 +30,8 @@ _HOME = {
     "numbers_used": "register",
     "prisma_counts": "tables",
     "read_descriptor": "schema",
+    "register_contents": "register",
+    "register_part_entries": "register",
     "statuses_at_release": "changes",
     "table_clinical_pathways": "tables",
     "table_data_dictionary": "tables",

@@ -5,7 +5,8 @@
    them. Sphinx re-reads a page only when its source changes, and jupyter-cache keys only on code:
    so each page records which data it used while it is read (dependencies.py), and the next build
    re-reads (and re-executes) exactly the pages whose recorded data now answers differently.
-   The evidence register and What's new are directives that render the data as the page is read.
+   The evidence register (a first page, then one page per range of first letters of the studies'
+   names) and What's new are directives that render the data as the page is read.
    A page citing a reference that changed in refs.bib is read again; unchanged references keep the
    formatting the last build gave them (bibstyle.py). When a title, a number or a glossary term
    that every page may show changes, every page is written again.
@@ -38,8 +39,17 @@ from mrcreview.bibstyle import formatted_in_this_build, reuse_formatted, what_de
 from mrcreview.bibstyle import register as register_bibliography_style
 from mrcreview.changes import current_version, release_date, whats_new_markdown
 from mrcreview.dependencies import RECORD, changed_pages, start_record
-from mrcreview.loading import evidence_as_of, load_figure, load_outcomes, number_text
-from mrcreview.register import NUMBER_ROLE, Entry, anchor, numbers_used, register_entries
+from mrcreview.loading import evidence_as_of, load_figure, number_text
+from mrcreview.register import (
+    NUMBER_ROLE,
+    REGISTER_PARTS,
+    Entry,
+    anchor,
+    part_letters,
+    register_contents,
+    register_part_entries,
+    study_anchor,
+)
 from mrcreview.tables import EVIDENCE_HEADING, evidence_summary_markdown
 
 LOGGER = logging.getLogger(__name__)
@@ -74,6 +84,17 @@ def pages_whose_data_changed(app: Sphinx, env, added: set, changed: set, removed
     return sorted(changed_pages(records(app), Path(app.srcdir), set(env.found_docs) - added - changed - removed))
 
 
+def counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def std_ref(label: str, text: str) -> addnodes.pending_xref:
+    """A link to a label, showing text as text (a contributor's text is never read as markup)."""
+    return addnodes.pending_xref(
+        "", nodes.inline(text=text), refdomain="std", reftype="ref", reftarget=label, refexplicit=True, refwarn=True
+    )
+
+
 def number_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     """{n}`outcome-id`: the number as reported, linked to its register entry."""
     env = inliner.document.settings.env
@@ -88,16 +109,7 @@ def number_role(name, rawtext, text, lineno, inliner, options=None, content=None
         )
         return [inliner.problematic(rawtext, rawtext, message)], [message]
     env.temp_data.setdefault("mrcreview_numbers", []).append(outcome_id)
-    link = addnodes.pending_xref(
-        rawtext,
-        nodes.inline(shown, shown),
-        refdomain="std",
-        reftype="ref",
-        reftarget=anchor(outcome_id),
-        refexplicit=True,
-        refwarn=True,
-    )
-    return [link], []
+    return [std_ref(anchor(outcome_id), shown)], []
 
 
 def parsed(directive: SphinxDirective, text: str) -> list[nodes.Node]:
@@ -127,16 +139,57 @@ def role(directive: SphinxDirective, name: str, text: str) -> list[nodes.Node]:
 
 
 class EvidenceRegister(SphinxDirective):
-    """Every row of outcomes.csv under its study and source (register.py), built as Sphinx reads the page:
-    no kernel (about two seconds of every edit) and no Markdown to parse (most of the page's cost at 50
-    times today's data). A contributor's text is placed as text: it is never read as markup."""
+    """The register's first page: how many numbers it holds, and each of its pages (register.py) with
+    the studies on it, each linked to its entries. It is read again only when a study or a row is
+    added, removed or renamed."""
 
     def run(self):
-        root = Path(self.env.srcdir)
-        outcomes = load_outcomes(root=root)
-        held = f"The register holds {len(outcomes)} numbers from {outcomes['study_id'].nunique()} studies."
-        made: list[nodes.Node] = [nodes.paragraph(text=held)]
-        for source in register_entries(outcomes, numbers_used(root=root)):
+        contents = register_contents(root=Path(self.env.srcdir))
+        numbers = sum(part.numbers for part in contents)
+        studies = sum(len(part.studies) for part in contents)
+        held = (
+            f"The register holds {counted(numbers, 'number', 'numbers')} from {counted(studies, 'study', 'studies')}, "
+            f"on {len(contents)} pages by the first letter of the study's name:"
+        )
+        pages = nodes.bullet_list()
+        for part in contents:
+            item = nodes.paragraph("", "", *role(self, "doc", part.page))
+            if not part.studies:
+                item += nodes.Text(": no study yet.")
+            else:
+                item += nodes.Text(f" ({counted(part.numbers, 'number', 'numbers')}): ")
+                for number, (study_id, name) in enumerate(part.studies):
+                    item += [nodes.Text(" · ")] if number else []
+                    item += std_ref(study_anchor(study_id), name)
+            pages += nodes.list_item("", item)
+        return [nodes.paragraph(text=held), pages]
+
+
+class EvidenceRegisterPart(SphinxDirective):
+    """One page of the register: every row of outcomes.csv whose study's name begins with the page's
+    letters, under its study and source (register.py), built as Sphinx reads the page: no kernel and no
+    Markdown to parse. A contributor's text is placed as text: it is never read as markup."""
+
+    def run(self):
+        page = Path(self.env.docname).name
+        if page not in {name for name, _, _ in REGISTER_PARTS}:
+            expected = ", ".join(f"book/{name}.md" for name, _, _ in REGISTER_PARTS)
+            message = f"evidence-register-part: expected on one of the register's pages ({expected}); found {page}"
+            return [self.state.document.reporter.warning(message, line=self.lineno)]
+        sources = register_part_entries(page, root=Path(self.env.srcdir))
+        letters = part_letters(page)
+        studies = len({source.study_id for source in sources})
+        numbers = sum(len(source.entries) for source in sources)
+        held = (
+            f"{counted(numbers, 'number', 'numbers')} from {counted(studies, 'study', 'studies')} "
+            f"whose names begin with {letters}."
+        )
+        made: list[nodes.Node] = [nodes.paragraph(text=held if sources else f"No study's name begins with {letters}.")]
+        headed = set()
+        for source in sources:
+            if source.study_id not in headed:  # a study's first source carries the study's anchor
+                headed.add(source.study_id)
+                made.append(self.target(study_anchor(source.study_id)))
             head = nodes.paragraph("", "", nodes.strong(text=source.study), nodes.Text(" "))
             head += role(self, "cite:p", source.citation_key)
             made.append(head)
@@ -144,10 +197,13 @@ class EvidenceRegister(SphinxDirective):
                 made += self.entry(entry)
         return made
 
-    def entry(self, entry: Entry) -> list[nodes.Node]:
-        target = nodes.target()  # its id moves to the entry below, as for a (label)= line
-        target["names"].append(anchor(entry.outcome_id))
+    def target(self, label: str) -> nodes.target:
+        target = nodes.target()  # its id moves to the element below, as for a (label)= line
+        target["names"].append(label)
         self.state.document.note_explicit_target(target)
+        return target
+
+    def entry(self, entry: Entry) -> list[nodes.Node]:
         facts = nodes.paragraph(
             "", "", nodes.strong(text=entry.value), nodes.Text("".join(f" · {f}" for f in entry.facts))
         )
@@ -159,7 +215,7 @@ class EvidenceRegister(SphinxDirective):
                 use += role(self, "doc", chapter)
         item = nodes.definition_list_item("", nodes.term("", "", nodes.literal(text=entry.outcome_id)))
         item += [nodes.definition("", part) for part in (facts, nodes.paragraph(text=entry.source), use)]
-        return [target, nodes.definition_list("", item, classes=["myst"])]
+        return [self.target(anchor(entry.outcome_id)), nodes.definition_list("", item, classes=["myst"])]
 
 
 class WhatsNew(SphinxDirective):
@@ -538,6 +594,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("evidence-summary", EvidenceSummary)
     app.add_directive("evidence-figure", EvidenceFigure)
     app.add_directive("evidence-register", EvidenceRegister)
+    app.add_directive("evidence-register-part", EvidenceRegisterPart)
     app.add_directive("whats-new", WhatsNew)
     app.connect("html-page-context", tidy_page_scripts, priority=900)  # after the themes add theirs
     app.connect("html-page-context", named_section_toggles, priority=900)

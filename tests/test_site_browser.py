@@ -58,36 +58,39 @@ CHART_FACTS = """() => [...document.querySelectorAll('.vega-chart')].map(chart =
 })"""
 
 
-def visit(reader, site, path: Path, width: int) -> dict:
-    """Everything the tests below ask of one page at one width, from a single visit."""
-    page = open_page(reader, site, path, width)
+def visit(page, site, path: Path, width: int) -> dict:
+    """Everything the tests below ask of one page at one width, from a single visit of the reader's tab."""
+    html_root, url = site
+    page.errors.clear()
+    page.blocked.clear()
+    open_drawn(page, f"{url}/{path.relative_to(html_root).as_posix()}")
     facts = {
         "overflow": page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"),
         "tables": page.evaluate(TABLE_WIDTHS),
         "charts": page.evaluate(CHART_FACTS),
         "marks": [chart.locator(MARKS).count() for chart in page.locator(".vega-chart").all()],
+        "axe": page.evaluate(AXE_VIOLATIONS),
     }
-    page.add_script_tag(path=str(AXE))
-    facts["axe"] = page.evaluate(AXE_VIOLATIONS)
     if facts["marks"] and width == LAPTOP:  # hovering a mark shows its tooltip
         first = page.locator(".vega-chart").locator(MARKS).first
         first.scroll_into_view_if_needed()
         first.hover()
         page.wait_for_selector("#vg-tooltip-element", state="visible", timeout=5_000)
         facts["tooltip"] = page.locator("#vg-tooltip-element").inner_text()
-    facts["errors"], facts["blocked"] = page.errors, page.blocked
-    page.close()
+    facts["errors"], facts["blocked"] = list(page.errors), list(page.blocked)
     return facts
 
 
 @pytest.fixture(scope="module")
 def visits(site, browser) -> dict[int, dict[str, dict]]:
-    """Every page visited once at each width, as a reader going from page to page (one browser context,
-    so one cache): {width: {page: facts}}."""
+    """Every page visited once at each width, as a reader going from page to page in one tab (one browser
+    context, so one cache), with axe loaded into every page the tab opens: {width: {page: facts}}."""
     facts = {}
     for width in (PHONE, LAPTOP):
         reader = browser.new_context()
-        facts[width] = {p.relative_to(site[0]).as_posix(): visit(reader, site, p, width) for p in pages(site[0])}
+        reader.add_init_script(path=str(AXE))
+        tab = offline_page(reader, site[1], width)
+        facts[width] = {p.relative_to(site[0]).as_posix(): visit(tab, site, p, width) for p in pages(site[0])}
         reader.close()
     return facts
 

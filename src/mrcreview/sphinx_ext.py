@@ -180,11 +180,10 @@ class EvidenceRegisterPart(SphinxDirective):
         letters = part_letters(page)
         studies = len({source.study_id for source in sources})
         numbers = sum(len(source.entries) for source in sources)
-        held = (
-            f"{counted(numbers, 'number', 'numbers')} from {counted(studies, 'study', 'studies')} "
-            f"whose names begin with {letters}."
-        )
-        made: list[nodes.Node] = [nodes.paragraph(text=held if sources else f"No study's name begins with {letters}.")]
+        held = f"{counted(numbers, 'number', 'numbers')} from {counted(studies, 'study', 'studies')}."
+        if not sources:
+            held = f"No study's name begins with {letters} yet."
+        made: list[nodes.Node] = [nodes.paragraph(text=held)]
         headed = set()
         for source in sources:
             if source.study_id not in headed:  # a study's first source carries the study's anchor

@@ -229,3 +229,18 @@ def test_the_keyboard_focus_is_visible(site, browser):
     outline = link.evaluate("a => [getComputedStyle(a).outlineStyle, parseFloat(getComputedStyle(a).outlineWidth)]")
     assert outline[0] != "none" and outline[1] >= 2, outline
     page.close()
+
+
+def test_a_link_made_before_the_register_was_split_reaches_its_entry(site, browser):
+    html_root, url = site
+    page = offline_page(browser, url)
+    # evidence-register.html#ev-<id> was every number's address until the register got a page per letter range
+    page.goto(f"{url}/book/evidence-register.html#ev-picardi-colostomy-free-3y")
+    page.wait_for_url("**/book/evidence-register-p-q.html#ev-picardi-colostomy-free-3y", timeout=10_000)
+    assert page.locator("#ev-picardi-colostomy-free-3y").count() == 1
+    # an address that names no entry stays where it is
+    page.goto(f"{url}/book/evidence-register.html#sec-evidence-register")
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/book/evidence-register.html#sec-evidence-register")
+    assert page.errors == [] and page.blocked == []
+    page.close()

@@ -91,3 +91,14 @@ def test_the_check_annotates_problems_on_github(minimal_project):
     result = run_module("check", cwd=minimal_project, env={"GITHUB_ACTIONS": "true"})
     assert result.returncode == 1
     assert "::error file=data/outcomes.csv,line=2::data/outcomes.csv, line 2, field 'value'" in result.stdout
+
+
+def test_json_placed_in_a_script_element_cannot_close_it():
+    import json
+
+    from mrcreview.untrusted import script_json
+
+    value = {"title": "</script><script>alert(1)</script> & <!--", "ids": ["a-b"]}
+    text = script_json(value)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == value

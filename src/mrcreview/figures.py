@@ -10,6 +10,7 @@ import pandas as pd
 
 from mrcreview.numbers import format_value, fraction
 from mrcreview.synthesis import interval_text, with_intervals
+from mrcreview.untrusted import script_json
 
 
 def tooltip(*middle: alt.Tooltip) -> list[alt.Tooltip]:
@@ -121,13 +122,6 @@ def chart_figure(figure: pd.Series, rows: pd.DataFrame) -> alt.Chart:
     return chart_proportions(rows, y=BARS_BY[figure["bars_by"]], title=figure["title"], color=colour)
 
 
-def _safe_json(spec: dict) -> str:
-    # "<", ">" and "&" only occur inside JSON strings, where \u escapes are equivalent:
-    # no text from data can close the <script> element.
-    text = json.dumps(spec, sort_keys=True, ensure_ascii=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 def printed(spec: dict) -> dict:
     """The spec for paper: a fixed width, since a page has no container to fill."""
     text = json.dumps(spec).replace(json.dumps(LABEL_LIMIT), str(PRINT_LABEL_LIMIT))
@@ -155,6 +149,6 @@ def chart_html(chart: alt.Chart, chart_id: str, description: str):
     return HTML(
         f'<div id="{chart_id}" class="vega-chart" role="img" aria-label="{label}"></div>\n'
         f'<img class="chart-static" alt="{label}" src="data:image/svg+xml;base64,{svg}">\n'
-        f'<script type="text/javascript">vegaEmbed("#{chart_id}", {_safe_json(spec)}, '
+        f'<script type="text/javascript">vegaEmbed("#{chart_id}", {script_json(spec)}, '
         '{"actions": false, "renderer": "svg"});</script>'
     )

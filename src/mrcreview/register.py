@@ -103,11 +103,11 @@ class Source:
 
 @dataclass(frozen=True)
 class Part:
-    """One page of the register: its studies, in order, and how many numbers they hold."""
+    """One page of the register: its studies, in order, and the numbers they hold."""
 
     page: str
     studies: list[tuple[str, str]]  # (study_id, name)
-    numbers: int
+    outcome_ids: list[str]
 
 
 def register_entries(outcomes: pd.DataFrame, used: dict[str, list[str]]) -> list[Source]:
@@ -163,5 +163,5 @@ def register_contents(*, root: Path | None = None) -> list[Part]:
     for page, _, _ in REGISTER_PARTS:
         studies = ordered.loc[parts == page, ["study_id", "short_name"]].drop_duplicates()
         names = list(zip(studies["study_id"], studies["short_name"], strict=True))
-        contents.append(Part(page, names, int((parts == page).sum())))
+        contents.append(Part(page, names, sorted(ordered.loc[parts == page, "outcome_id"])))
     return contents

@@ -42,6 +42,7 @@ from mrcreview.dependencies import RECORD, changed_pages, start_record
 from mrcreview.loading import evidence_as_of, load_figure, number_text
 from mrcreview.register import (
     NUMBER_ROLE,
+    REGISTER_INDEX,
     REGISTER_PARTS,
     Entry,
     anchor,
@@ -51,6 +52,7 @@ from mrcreview.register import (
     study_anchor,
 )
 from mrcreview.tables import EVIDENCE_HEADING, evidence_summary_markdown
+from mrcreview.untrusted import script_json
 
 LOGGER = logging.getLogger(__name__)
 VENDOR = Path("vendor") / "node_modules"
@@ -145,7 +147,7 @@ class EvidenceRegister(SphinxDirective):
 
     def run(self):
         contents = register_contents(root=Path(self.env.srcdir))
-        numbers = sum(part.numbers for part in contents)
+        numbers = sum(len(part.outcome_ids) for part in contents)
         studies = sum(len(part.studies) for part in contents)
         held = (
             f"The register holds {counted(numbers, 'number', 'numbers')} from {counted(studies, 'study', 'studies')}, "
@@ -157,12 +159,16 @@ class EvidenceRegister(SphinxDirective):
             if not part.studies:
                 item += nodes.Text(": no study yet.")
             else:
-                item += nodes.Text(f" ({counted(part.numbers, 'number', 'numbers')}): ")
+                item += nodes.Text(f" ({counted(len(part.outcome_ids), 'number', 'numbers')}): ")
                 for number, (study_id, name) in enumerate(part.studies):
                     item += [nodes.Text(" · ")] if number else []
                     item += std_ref(study_anchor(study_id), name)
             pages += nodes.list_item("", item)
-        return [nodes.paragraph(text=held), pages]
+        # Links made before the register was split (evidence-register.html#ev-<id>) are sent on to the
+        # entry's page by register-moved.js, which reads where each entry is from this (ids are [a-z0-9-]).
+        moved = {f"{part.page}.html": [anchor(i) for i in part.outcome_ids] for part in contents}
+        where = f'<script type="application/json" id="register-pages">{script_json(moved)}</script>'
+        return [nodes.paragraph(text=held), pages, nodes.raw("", where, format="html")]
 
 
 class EvidenceRegisterPart(SphinxDirective):
@@ -539,6 +545,11 @@ class RawRefused(Directive):
 STATIC = Path(__file__).parent / "static"
 
 
+def register_moved_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if pagename == f"book/{REGISTER_INDEX}":
+        app.add_js_file("register-moved.js")  # on this page only
+
+
 def add_static(app: Sphinx, config) -> None:
     config.html_static_path.append(str(STATIC))
     # Without an icon, every browser asks the host for /favicon.ico and logs a 404.
@@ -597,6 +608,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("whats-new", WhatsNew)
     app.connect("html-page-context", tidy_page_scripts, priority=900)  # after the themes add theirs
     app.connect("html-page-context", named_section_toggles, priority=900)
+    app.connect("html-page-context", register_moved_script)
     app.connect("builder-inited", add_vega)
     app.connect("builder-inited", escape_search_titles)
     app.connect("doctree-resolved", link_first_use_of_terms)

@@ -8,6 +8,7 @@ page it is escaped: markdown.md_escape for MyST, html.escape for HTML, and the s
 carries titles escaped (sphinx_ext.escape_search_titles).
 """
 
+import json
 import re
 
 MAX_TEXT = 1000  # characters in any one value
@@ -46,3 +47,10 @@ def link_problem(value: str) -> tuple[str, str] | None:
     if not LINK.fullmatch(value):
         return "an https:// address", repr(shown(value))
     return None
+
+
+def script_json(value) -> str:
+    """JSON to place inside a <script> element: "<", ">" and "&" occur only inside JSON strings, where \\u
+    escapes are equivalent, so no text from data can close the element."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -244,3 +244,14 @@ def test_a_link_made_before_the_register_was_split_reaches_its_entry(site, brows
     assert page.url.endswith("/book/evidence-register.html#sec-evidence-register")
     assert page.errors == [] and page.blocked == []
     page.close()
+
+
+def test_numbers_stand_out_from_citations_as_links_to_their_entries(site, browser):
+    page = open_page(browser, site, site[0] / "book" / "rationale.html")
+    numbers = page.locator('article a[href*="evidence-register-"][href*="#ev-"]')
+    citations = page.locator("article .bibtex-citation a")
+    assert numbers.count() > 3 and citations.count() > 3
+    weight = "a => getComputedStyle(a).fontWeight"
+    assert {numbers.nth(i).evaluate(weight) for i in range(numbers.count())} == {"600"}
+    assert citations.first.evaluate(weight) != "600"
+    page.close()

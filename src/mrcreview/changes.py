@@ -219,23 +219,22 @@ def base_snapshot(root: Path, ref: str) -> dict[str, str | None]:
     return texts
 
 
-def _register_pages(base: dict, new: dict, kept: list[str], removed: list[str]) -> set[str]:
+def _register_pages(base: dict, new: dict, old_rows: pd.DataFrame, new_rows: pd.DataFrame, changed, added, removed):
     """The register's pages that change: those of the rows changed, added or removed and of studies renamed;
     its first page, which lists the studies and counts the numbers, when a row or study comes, goes or is renamed."""
 
-    def names_and_studies(texts: dict) -> tuple[pd.Series, pd.Series]:
-        names = _table(texts["data/studies.csv"] or "study_id,short_name\n").set_index("study_id")["short_name"]
-        studies = _table(texts["data/outcomes.csv"] or "outcome_id,study_id\n").set_index("outcome_id")["study_id"]
-        return names, studies
+    def names(texts: dict) -> pd.Series:
+        return _table(texts["data/studies.csv"] or "study_id,short_name\n").set_index("study_id")["short_name"]
 
-    (old_names, old_studies), (new_names, new_studies) = names_and_studies(base), names_and_studies(new)
-    pages = {register_part(new_names.get(new_studies[key], "")) for key in kept}
+    old_names, new_names = names(base), names(new)
+    old_studies = old_rows.set_index("outcome_id")["study_id"]
+    new_studies = new_rows.set_index("outcome_id")["study_id"]
+    pages = {register_part(new_names.get(new_studies[key], "")) for key in [*changed, *added]}
     pages |= {register_part(old_names.get(old_studies[key], "")) for key in removed}
     both = new_names.index.intersection(old_names.index)
     renamed = [study for study in both if new_names[study] != old_names[study]]
-    pages |= {register_part(names[study]) for study in renamed for names in (old_names, new_names)}
-    rows_added = set(new_studies.index) - set(old_studies.index)
-    if removed or renamed or rows_added or set(new_names.index) ^ set(old_names.index):
+    pages |= {register_part(table[study]) for study in renamed for table in (old_names, new_names)}
+    if added or removed or renamed or set(new_names.index) ^ set(old_names.index):
         pages.add(REGISTER_INDEX)
     return pages
 
@@ -284,7 +283,7 @@ def pull_request_summary(root: Path, base: dict[str, str | None], preview: str |
     lines += ["", "#### Studies", *(studies or ["- none added or removed"])]
     lines += ["", "#### References", *(references or ["- none added or removed"])]
     affected = sorted({c for key in [k for k, _, _ in changed] + added for c in chapters_of.get(key, [])})
-    affected += sorted(_register_pages(base, new, [k for k, _, _ in changed] + added, removed))
+    affected += sorted(_register_pages(base, new, old_rows, new_rows, [k for k, _, _ in changed], added, removed))
     if changed or added or removed or studies or references:
         affected += ["whats-new"]
     lines += ["", "#### Pages affected", f"- {', '.join(map(link, affected))}" if affected else "- none"]

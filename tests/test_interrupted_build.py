@@ -7,9 +7,11 @@ import time
 from pathlib import Path
 from subprocess import PIPE
 
+import psutil
 import pytest
 
-from helpers import module_environment, page, run_module, site_digest
+from helpers import module_environment, page, read_again, read_times, run_module, site_digest
+from mrcreview.site import build_site
 
 pytestmark = pytest.mark.build
 
@@ -82,3 +84,34 @@ def test_a_build_killed_while_writing_pages_is_discarded_and_never_publishes_old
     assert "the last build was interrupted; starting afresh" in stdout
     assert waiting.returncode == 0 and "another build is running in this clone" in waiting.stdout
     assert "nothing changed since the last build" in waiting.stdout
+
+
+def test_sphinx_starts_while_the_data_is_checked_and_reads_nothing_when_the_check_fails(rebuildable_project):
+    project = rebuildable_project
+    site, read = site_digest(project / "_build" / "html"), read_times(project)
+    outcomes = project / "data" / "outcomes.csv"
+    outcomes.write_text(outcomes.read_text(encoding="utf-8").replace(",0.476,", ",0.512,"), encoding="utf-8")
+    seen = []
+
+    def check() -> int:
+        # Jupyter Book (and, this build being incremental, a chapter kernel) start while the check runs
+        time.sleep(3)
+        seen.extend(p.cmdline() for p in psutil.Process().children(recursive=True))
+        return 1
+
+    assert build_site(project, check=check) == 1
+    assert any("mrcreview.jupyter_book_parallel" in command for command in seen)
+    assert any(any("ipykernel" in part for part in command) for command in seen)
+    # nothing was read, written or published, and nothing is left running
+    assert read_times(project) == read and site_digest(project / "_build" / "html") == site
+    assert "Running Jupyter-Book" not in (project / "_build" / "build.log").read_text(encoding="utf-8")
+    assert not (project / "_build" / "work" / "in-progress").exists()
+    deadline = time.monotonic() + 10
+    while left := [p for p in psutil.Process().children(recursive=True) if p.status() != psutil.STATUS_ZOMBIE]:
+        assert time.monotonic() < deadline, [p.cmdline() for p in left]
+        time.sleep(0.1)
+    # the next build, with the check passing, is still incremental and shows the new value
+    result = run_module("build", cwd=project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "51.2%" in page(project, "organ-preservation")
+    assert "organ-preservation" in read_again(project, read) and "methods" not in read_again(project, read)

@@ -1,5 +1,6 @@
 """Publishing: the site is swapped in whole, an interrupted publish is completed, write errors are one line."""
 
+import contextlib
 import errno
 import os
 
@@ -41,12 +42,16 @@ def test_a_publish_stopped_between_its_renames_is_restored(tmp_path):
 
 
 def fake_sphinx(text):
-    def run_sphinx(root, work, log):
-        make_site(work / "_build" / "html", text)
-        log.write_text("built\n")
-        return 0
+    @contextlib.contextmanager
+    def sphinx_started(root, work, log):
+        def go():
+            make_site(work / "_build" / "html", text)
+            log.write_text("built\n")
+            return 0
 
-    return run_sphinx
+        yield go
+
+    return sphinx_started
 
 
 @pytest.fixture
@@ -59,7 +64,7 @@ def project(minimal_project, monkeypatch):
 
 @pytest.mark.parametrize("error", [errno.ENOSPC, errno.EROFS, errno.EACCES])
 def test_a_write_error_while_publishing_is_one_line_and_leaves_the_site(project, monkeypatch, capsys, error):
-    monkeypatch.setattr(site, "run_sphinx", fake_sphinx("new"))
+    monkeypatch.setattr(site, "sphinx_started", fake_sphinx("new"))
 
     def copytree(source, target):
         os.makedirs(target)
@@ -76,13 +81,17 @@ def test_a_write_error_while_publishing_is_one_line_and_leaves_the_site(project,
 
 
 def test_a_write_error_while_building_is_one_line_and_the_next_build_starts_afresh(project, monkeypatch, capsys):
+    @contextlib.contextmanager
     def failing_sphinx(root, work, log):
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(work / "book" / "page.html"))
+        def go():
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(work / "book" / "page.html"))
 
-    monkeypatch.setattr(site, "run_sphinx", failing_sphinx)
+        yield go
+
+    monkeypatch.setattr(site, "sphinx_started", failing_sphinx)
     assert site.build_site(project) == 1
     assert len(capsys.readouterr().err.splitlines()) == 1
-    monkeypatch.setattr(site, "run_sphinx", fake_sphinx("new"))
+    monkeypatch.setattr(site, "sphinx_started", fake_sphinx("new"))
     assert site.build_site(project) == 0
     assert "starting afresh" in capsys.readouterr().out
     assert (project / "_build" / "html" / "index.html").read_text() == "new"

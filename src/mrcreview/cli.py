@@ -6,10 +6,11 @@ import sys
 from pathlib import Path
 
 from mrcreview.paths import project_root
-from mrcreview.validation import check_project
 
 
 def run_check(root: Path) -> int:
+    from mrcreview.validation import check_project  # frictionless loads while the build starts Sphinx
+
     problems = check_project(root)
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -82,7 +83,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from mrcreview.site import build_pdf, build_site
 
-    status = run_check(root)
-    if status:
-        return status
-    return build_site(root, args.output) if args.command == "build" else build_pdf(root, args.output)
+    if args.command == "build":  # the check runs while Sphinx starts, and Sphinx reads nothing unless it passes
+        return build_site(root, args.output, check=lambda: run_check(root))
+    return run_check(root) or build_pdf(root, args.output)

@@ -1,27 +1,72 @@
-"""Jupyter Book's command line, with Sphinx reading pages in parallel.
+"""Jupyter Book's command line, with Sphinx reading pages in parallel, started ahead of time.
 
 `jupyter-book build` has no --jobs option, though the Sphinx call underneath it takes one;
 reading a page executes its notebook, so on a cold build most of the time is spent in
 kernels that can run side by side. Sphinx reads in parallel only when more than five pages
-are to be read: an incremental build stays serial.
+are to be read: an incremental build stays serial, and when MRCREVIEW_WARM_KERNEL names the
+chapters' folder, its first chapter runs on a kernel started first thing (kernels.py).
+
+With MRCREVIEW_WAIT set, it loads its modules and then waits for the line "go" on its standard
+input before it reads anything (the build checks the data meanwhile); anything else ends it.
 
     python -m mrcreview.jupyter_book_parallel build <jupyter-book build arguments>
 """
 
 import atexit
+import contextlib
 import functools
+import importlib
 import logging
 import os
 import sys
+from pathlib import Path
 
-import jupyter_book.sphinx
-from jupyter_book.cli.main import main
+from mrcreview import kernels
 
-JOBS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+WAIT = "MRCREVIEW_WAIT"
+GO = b"go\n"
+# What Sphinx and its extensions import once told to go (measured with python -X importtime): loading
+# it while waiting is most of Sphinx's start. A name missing after an upgrade only costs that time.
+PRELOAD = [
+    "jupyter_book.cli.main",
+    "jupyter_book.sphinx",
+    "jupyter_cache.executors.utils",
+    "sphinx.application",
+    "sphinx.builders.html",
+    "sphinx.domains.c",
+    "sphinx.domains.cpp",
+    "sphinx.ext.doctest",
+    "myst_nb.sphinx_ext",
+    "sphinx_book_theme",
+    "sphinx_design.extension",
+    "sphinx_external_toc.parsing",
+    "sphinxcontrib.bibtex",
+    "latexcodec",
+    "psutil",
+    "mrcreview.sphinx_ext",
+]
 
-if __name__ == "__main__":
+
+def run() -> None:
+    if folder := os.environ.pop(kernels.ENVIRONMENT, None):
+        kernels.start(Path(folder))  # first, so the kernel is ready by the time Sphinx has started
+    for name in PRELOAD:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    if os.environ.pop(WAIT, None) and sys.stdin.buffer.readline() != GO:
+        kernels.stop()
+        os._exit(0)
+
+    import jupyter_book.sphinx
+    import jupyter_cache.executors.utils
+    from jupyter_book.cli.main import main
+
+    jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     # jupyter_book.cli.main imports build_sphinx inside its build command, so the default set here is used
-    jupyter_book.sphinx.build_sphinx = functools.partial(jupyter_book.sphinx.build_sphinx, jobs=JOBS)
+    jupyter_book.sphinx.build_sphinx = functools.partial(jupyter_book.sphinx.build_sphinx, jobs=jobs)
+    # myst-nb runs each chapter through jupyter-cache's nbclient.execute; kernels.execute is that call, with
+    # the warm kernel for the first chapter and each kernel stopped as soon as its chapter has run
+    jupyter_cache.executors.utils.executenb = kernels.execute
     try:
         main()
     except SystemExit as done:
@@ -38,3 +83,7 @@ if __name__ == "__main__":
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status or 0)
+
+
+if __name__ == "__main__":
+    run()

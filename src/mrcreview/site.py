@@ -4,20 +4,24 @@ A failed build leaves the last good site in _build/html exactly as it was.
 """
 
 import contextlib
+import csv
 import ctypes
 import errno
 import fcntl
 import hashlib
+import json
 import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import mrcreview
-from mrcreview.loading import evidence_as_of
+from mrcreview import jupyter_book_parallel, kernels
+from mrcreview.schema import DESCRIPTOR, resource
 
 # Sphinx re-reads a page only when its source or a noted data file changes. A change to
 # the configuration, the table of contents, the shared code or the pinned environment can
@@ -41,8 +45,19 @@ def fingerprint(root: Path) -> str:
             name = path.relative_to(root) if path.is_relative_to(root) else path.relative_to(package)
             digest.update(name.as_posix().encode() + b"\0" + path.read_bytes())
     # Every page's footer shows the evidence date: when it moves, every page is rewritten.
-    digest.update(str(evidence_as_of(root=root)).encode())
+    digest.update(evidence_date(root).encode())
     return digest.hexdigest()
+
+
+def evidence_date(root: Path) -> str:
+    """The footer's date (loading.evidence_as_of) as written in the studies' table: read before the
+    data is checked, and without pandas, which would delay Sphinx's start. ISO dates sort as text."""
+    try:
+        descriptor = json.loads((root / "data" / DESCRIPTOR).read_bytes())
+        with open(root / "data" / resource(descriptor, "studies")["path"], encoding="utf-8", newline="") as stream:
+            return max((row.get("status_checked") or "" for row in csv.DictReader(stream)), default="")
+    except (OSError, ValueError, KeyError, TypeError, csv.Error):
+        return ""  # the check, which runs next, says what is wrong
 
 
 def inputs_digest(root: Path, output: Path) -> str:
@@ -62,14 +77,15 @@ def jupyter_book() -> list[str]:
     return [sys.executable, "-m", "mrcreview.jupyter_book_parallel"]
 
 
-def build_site(root: Path, output: Path | None = None) -> int:
-    """Build in _build/work, then publish to output; one line per problem, never a half-written site."""
+def build_site(root: Path, output: Path | None = None, check: Callable[[], int] = lambda: 0) -> int:
+    """Build in _build/work, then publish to output; one line per problem, never a half-written site.
+    check() runs (while Sphinx starts) before anything is read; a non-zero status stops the build."""
     output = (output or root / "_build" / "html").resolve()
     try:
         (root / "_build").mkdir(parents=True, exist_ok=True)
         with build_lock(root / "_build"), signals_end_the_build():
             restore_interrupted_publish(output)
-            return _build(root, output)
+            return _build(root, output, check)
     except BuildInterrupted as stop:
         restore_interrupted_publish(output)
         print(f"build: stopped by {stop}; {output} holds the last complete site.", file=sys.stderr)
@@ -84,10 +100,12 @@ def build_site(root: Path, output: Path | None = None) -> int:
         return 1
 
 
-def _build(root: Path, output: Path) -> int:
+def _build(root: Path, output: Path, check: Callable[[], int]) -> int:
     work = root / "_build" / "work"
     published, inputs = work / "published.txt", inputs_digest(root, output)
     if (output / "index.html").exists() and published.exists() and published.read_text() == inputs:
+        if status := check():
+            return status
         print(f"build: nothing changed since the last build; the site in {output} is current.")
         return 0
     # A build stopped while Sphinx ran (SIGTERM, SIGKILL, a full disk) leaves pages that Sphinx
@@ -102,9 +120,12 @@ def _build(root: Path, output: Path) -> int:
         shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
     stamp.write_text(current)
-    in_progress.write_text(f"pid {os.getpid()}\n")
     log = root / "_build" / "build.log"
-    returncode = run_sphinx(root, work, log)
+    with sphinx_started(root, work, log) as go:
+        if status := check():
+            return status  # Jupyter Book stops having read nothing
+        in_progress.write_text(f"pid {os.getpid()}\n")
+        returncode = go()
     text = log.read_text(encoding="utf-8", errors="replace")
     built = work / "_build" / "html"
     if returncode != 0 or not (built / "index.html").exists():
@@ -122,20 +143,36 @@ def _build(root: Path, output: Path) -> int:
     return 0
 
 
-def run_sphinx(root: Path, work: Path, log: Path) -> int:
-    """Jupyter Book into work/, its output streamed to the log as it runs."""
+@contextlib.contextmanager
+def sphinx_started(root: Path, work: Path, log: Path):
+    """Jupyter Book into work/, started at once: it loads its modules (about 1.5 s) while the caller
+    checks the data, and reads nothing until the caller calls go(), which returns its exit status.
+    Leaving without go() ends it having built nothing. Its output is streamed to the log."""
     command = [*jupyter_book(), "build", str(root), "--path-output", str(work), "-W", "-n", "--keep-going"]
+    # PYTHONUNBUFFERED: the log shows how far the build got.
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1", jupyter_book_parallel.WAIT: "1"}
+    if (work / "_build" / ".doctrees" / "environment.pickle").exists():
+        # An incremental build reads pages one at a time: its first chapter can take a kernel started now.
+        environment[kernels.ENVIRONMENT] = str(root / "book")
     with open(log, "w", encoding="utf-8") as stream:
         child = subprocess.Popen(
             command,
             cwd=root,
+            stdin=subprocess.PIPE,
             stdout=stream,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},  # the log shows how far the build got
+            env=environment,
             preexec_fn=_die_with_parent,
         )
-        try:
+
+        def go() -> int:
+            with contextlib.suppress(BrokenPipeError):  # it ended while starting: the log says why
+                child.stdin.write(jupyter_book_parallel.GO)
+                child.stdin.close()
             return child.wait()
+
+        try:
+            yield go
         except BaseException:
             child.terminate()
             try:
@@ -143,6 +180,10 @@ def run_sphinx(root: Path, work: Path, log: Path) -> int:
             except subprocess.TimeoutExpired:
                 child.kill()
             raise
+        finally:
+            if child.returncode is None:  # left without go(): it shuts down its kernel and exits
+                child.stdin.close()
+                child.wait()
 
 
 def _die_with_parent() -> None:

@@ -1,0 +1,96 @@
+"""The kernels that run the chapters: one started ahead of time, and each stopped as soon as it is done.
+
+A new kernel is ready for a chapter's cells in about 2 s (the process, pandas, Altair and the engine
+that draws a chart's static SVG), about as long as Sphinx takes to start and find what changed. An
+edit usually runs one chapter again, so the build's Sphinx process starts one kernel first thing, on
+the other core, and the first chapter it runs takes it. Each kernel still serves one chapter only,
+with the same timeout; later chapters start their own. The warm-up loads libraries and draws a
+made-up chart: nothing from the project's data or chapters, which are checked meanwhile.
+"""
+
+import atexit
+import os
+from pathlib import Path
+
+from mrcreview.dependencies import RECORD
+
+ENVIRONMENT = "MRCREVIEW_WARM_KERNEL"  # the chapters' folder, when the build is to start a kernel early
+KERNEL = "python3"  # the kernelspec every chapter names
+# What nbclient adds when it starts a kernel itself, and the warm-up (load_ipython_extension below).
+ARGUMENTS = ["--HistoryManager.hist_file=:memory:", f"--ext={__name__}"]
+
+_waiting: list = []  # the kernel not yet taken, if any: its manager, folder and the process that started it
+
+
+def load_ipython_extension(shell) -> None:
+    """In the kernel, before it answers: load what chapters use, and draw one chart, which starts
+    the engine for static SVGs and compiles Altair's schema checks."""
+    import altair as alt
+    import pandas as pd
+
+    import mrcreview.chapter  # noqa: F401 - myst-nb's glue and the table helpers
+    from mrcreview.figures import chart_html
+
+    chart_html(alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().encode(x="x:Q"), "warm-up", "warm-up")
+
+
+def start(folder: Path) -> None:
+    """Start a kernel for chapters in folder, without waiting for it to be ready."""
+    from jupyter_client import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    manager = AsyncKernelManager(kernel_name=KERNEL)
+    run_sync(manager.start_kernel)(cwd=str(folder), extra_arguments=ARGUMENTS)
+    _waiting[:] = [(manager, os.path.abspath(folder), os.getpid())]
+    atexit.register(stop)
+
+
+def take(notebook, cwd: str | None):
+    """The waiting kernel if it fits this notebook (same kernel and folder, this process), else None."""
+    if not _waiting:
+        return None
+    manager, folder, pid = _waiting[0]
+    fits = (
+        pid == os.getpid()  # not in a worker forked by Sphinx's parallel reading
+        and cwd is not None
+        and os.path.abspath(cwd) == folder
+        and notebook.metadata.get("kernelspec", {}).get("name") == KERNEL
+    )
+    if fits:
+        _waiting.clear()
+    return manager if fits else None
+
+
+def stop() -> None:
+    """Shut down a kernel no chapter took."""
+    if _waiting and _waiting[0][2] == os.getpid():
+        from jupyter_core.utils import run_sync
+
+        manager, _, _ = _waiting.pop()
+        run_sync(manager.shutdown_kernel)(now=True)
+
+
+def execute(nb, cwd: str | None = None, km=None, **kwargs):
+    """nbclient.execute (what myst-nb calls through jupyter-cache), on the waiting kernel when it fits.
+
+    The kernel is stopped at once when the last cell has run: a graceful shutdown waits about 0.5 s
+    for the kernel to tear itself down, and nothing of it is kept (what a chapter records is written
+    as it runs). A waiting kernel started before the page was read, so it is first told the page's
+    record file, which a new kernel inherits."""
+    from nbclient import NotebookClient
+
+    resources = {"metadata": {"path": cwd}} if cwd else {}
+    warm = None if km else take(nb, cwd)
+    client = NotebookClient(nb=nb, resources=resources, km=km or warm, shutdown_kernel="immediate", **kwargs)
+    if warm is None:
+        return client.execute()
+    client.owns_km = True  # shut down after this notebook, as a kernel nbclient started is
+
+    async def tell_record(notebook):
+        code = f"__import__('os').environ.update({{{RECORD!r}: {os.environ.get(RECORD, '')!r}}})"
+        reply = await client.async_wait_for_reply(client.kc.execute(code, silent=True, store_history=False))
+        if reply is None or reply["content"]["status"] != "ok":
+            raise RuntimeError(f"the warm kernel did not take the page's record file: {reply}")
+
+    client.on_notebook_start = tell_record
+    return client.execute()

@@ -7,6 +7,7 @@ import pytest
 
 import mrcreview
 from helpers import ROOT
+from mrcreview.numbers import format_value
 
 
 def test_outcomes_are_typed_sorted_and_joined_to_studies(minimal):
@@ -88,3 +89,13 @@ def test_a_figure_comes_with_the_rows_it_shows(minimal):
 def test_count_rows_counts_a_data_file(minimal):
     assert mrcreview.count_rows("outcomes", root=minimal) == 3
     assert mrcreview.count_rows("studies", root=minimal) == 2
+
+
+def test_a_number_placed_in_prose_reads_as_its_row_does_in_tables():
+    # number_text looks a row up instead of cutting a table: both must print every row alike
+    outcomes = mrcreview.load_outcomes(root=ROOT)
+    for outcome_id in outcomes["outcome_id"]:
+        row = mrcreview.load_outcomes(outcome_id, root=ROOT).iloc[0]
+        assert mrcreview.number_text(outcome_id, root=ROOT) == format_value(row), outcome_id
+    with pytest.raises(KeyError, match="outcome_id not in data/outcomes.csv: no-such-row"):
+        mrcreview.number_text("no-such-row", root=ROOT)

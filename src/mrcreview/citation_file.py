@@ -1,6 +1,8 @@
 """CITATION.cff: how the book asks to be cited. Its text reaches every page's footer and the
 How to cite page, so the check holds it to the same rule as data/ (untrusted.py)."""
 
+import copy
+import functools
 import re
 from datetime import date
 from pathlib import Path
@@ -19,7 +21,13 @@ MAX_VALUE = 500
 
 def read_citation(root: Path) -> dict:
     """CITATION.cff as data; dates as ISO text (the check has made sure it is well formed)."""
-    return yaml.safe_load((root / FILE).read_text(encoding="utf-8"))
+    return copy.deepcopy(_parsed((root / FILE).read_text(encoding="utf-8")))
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(text: str) -> dict:
+    # A build asks for it ten times (version, release date, how to cite, every page's footer).
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def _scalars(node, key: str = ""):

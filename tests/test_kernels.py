@@ -1,14 +1,17 @@
 """The chapters' kernels: the one started ahead goes to the first chapter that fits, told the page's
-record file; every kernel is stopped as soon as its chapter has run; one no chapter took is stopped."""
+record file; every kernel is stopped as soon as its chapter has run; one no chapter took is stopped;
+a cell's error reaches the build's log."""
 
 import os
 
 import nbformat
 import psutil
 import pytest
+from nbclient.exceptions import CellExecutionError
 
 from mrcreview import kernels
 from mrcreview.dependencies import RECORD
+from mrcreview.site import ANSI
 
 
 def notebook(source: str = "pass", kernel: str = kernels.KERNEL) -> nbformat.NotebookNode:
@@ -61,3 +64,10 @@ def test_a_chapter_that_does_not_fit_gets_a_kernel_of_its_own(tmp_path, started,
     kernels.stop()  # as at the end of a build in which no chapter took it
     assert not running(started)
     assert kernels.take(notebook(), str(tmp_path)) is None
+
+
+def test_a_failing_cell_is_told_on_standard_error_as_well_as_raised(tmp_path, capfd):
+    # Sphinx reading pages in parallel passes on only the failing page's name: the log keeps the error
+    with pytest.raises(CellExecutionError):
+        kernels.execute(notebook("raise ValueError('a cell that raises')"), cwd=str(tmp_path), timeout=60)
+    assert "ValueError: a cell that raises" in ANSI.sub("", capfd.readouterr().err)

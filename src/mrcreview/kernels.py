@@ -10,6 +10,7 @@ made-up chart: nothing from the project's data or chapters, which are checked me
 
 import atexit
 import os
+import sys
 from pathlib import Path
 
 from mrcreview.dependencies import RECORD
@@ -76,21 +77,26 @@ def execute(nb, cwd: str | None = None, km=None, **kwargs):
     The kernel is stopped at once when the last cell has run: a graceful shutdown waits about 0.5 s
     for the kernel to tear itself down, and nothing of it is kept (what a chapter records is written
     as it runs). A waiting kernel started before the page was read, so it is first told the page's
-    record file, which a new kernel inherits."""
+    record file, which a new kernel inherits. A cell's error is also written to standard error (the
+    build's log): when Sphinx reads pages in parallel, it reports a failing page by name only."""
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
 
     resources = {"metadata": {"path": cwd}} if cwd else {}
     warm = None if km else take(nb, cwd)
     client = NotebookClient(nb=nb, resources=resources, km=km or warm, shutdown_kernel="immediate", **kwargs)
-    if warm is None:
+    if warm is not None:
+        client.owns_km = True  # shut down after this notebook, as a kernel nbclient started is
+
+        async def tell_record(notebook):
+            code = f"__import__('os').environ.update({{{RECORD!r}: {os.environ.get(RECORD, '')!r}}})"
+            reply = await client.async_wait_for_reply(client.kc.execute(code, silent=True, store_history=False))
+            if reply is None or reply["content"]["status"] != "ok":
+                raise RuntimeError(f"the warm kernel did not take the page's record file: {reply}")
+
+        client.on_notebook_start = tell_record
+    try:
         return client.execute()
-    client.owns_km = True  # shut down after this notebook, as a kernel nbclient started is
-
-    async def tell_record(notebook):
-        code = f"__import__('os').environ.update({{{RECORD!r}: {os.environ.get(RECORD, '')!r}}})"
-        reply = await client.async_wait_for_reply(client.kc.execute(code, silent=True, store_history=False))
-        if reply is None or reply["content"]["status"] != "ok":
-            raise RuntimeError(f"the warm kernel did not take the page's record file: {reply}")
-
-    client.on_notebook_start = tell_record
-    return client.execute()
+    except CellExecutionError as error:
+        print(error, file=sys.stderr, flush=True)
+        raise

@@ -5,6 +5,7 @@ Kept apart from loading.py so that the check need not import pandas.
 """
 
 import ast
+import functools
 import re
 
 # The build records a chapter's data only through the package's recorded functions: each one a direct call
@@ -104,8 +105,11 @@ def glue_placements(source: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
-def method_calls(source: str):
+# Parsed once per text: every build asks which rows each chapter names (numbers_used) several times.
+@functools.lru_cache(maxsize=256)
+def method_calls(source: str) -> tuple[tuple[int, ast.Call], ...]:
     """(line the cell starts on, call node) for each call like mr.<name>(...) in a chapter's code."""
+    calls = []
     for start, code in code_cells(source):
         try:
             tree = ast.parse(code)
@@ -113,7 +117,8 @@ def method_calls(source: str):
             continue  # reported by hidden_reads
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                yield start, node
+                calls.append((start, node))
+    return tuple(calls)
 
 
 def glue_keys_defined(source: str) -> tuple[set[str], list[re.Pattern]]:

@@ -24,7 +24,12 @@ def _load(name: str, root: Path | None = None, as_text: tuple[str, ...] = ()) ->
 
 def _contents(name: str, root: Path | None) -> tuple[bytes, str, bytes]:
     descriptor = (data_dir(root) / DESCRIPTOR).read_bytes()
-    return descriptor, name, (data_dir(root) / resource(json.loads(descriptor), name)["path"]).read_bytes()
+    return descriptor, name, (data_dir(root) / _path_of(descriptor, name)).read_bytes()
+
+
+@functools.lru_cache(maxsize=32)
+def _path_of(descriptor: bytes, name: str) -> str:
+    return resource(json.loads(descriptor), name)["path"]
 
 
 # Before a build decides what to read it answers every call its pages recorded (a hundred or more

@@ -9,9 +9,12 @@ made-up chart: nothing from the project's data or chapters, which are checked me
 """
 
 import atexit
+import contextlib
 import os
 import sys
+import time
 from pathlib import Path
+from queue import Empty
 
 from mrcreview.dependencies import RECORD
 
@@ -40,10 +43,33 @@ def start(folder: Path) -> None:
     from jupyter_client import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    manager = AsyncKernelManager(kernel_name=KERNEL)
+    manager = AsyncKernelManager(kernel_name=KERNEL, client_factory=prompt_client())
     run_sync(manager.start_kernel)(cwd=str(folder), extra_arguments=ARGUMENTS)
     _waiting[:] = [(manager, os.path.abspath(folder), os.getpid())]
     atexit.register(stop)
+
+
+def prompt_client():
+    """The warm kernel's client class: ready once the kernel answers on its shell and IOPub channels.
+    jupyter_client's own then waits for 0.2 s of silence on IOPub, to drop messages nobody asked for;
+    nbclient reads only what answers its own requests, so for the warm kernel that is 0.2 s lost."""
+    from jupyter_client import AsyncKernelClient
+
+    class PromptClient(AsyncKernelClient):
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (timeout or 60)
+            while time.monotonic() < deadline:
+                self.kernel_info()
+                with contextlib.suppress(Empty):
+                    reply = await self.get_shell_msg(timeout=1)
+                    if reply["msg_type"] == "kernel_info_reply":
+                        await self.get_iopub_msg(timeout=1)  # IOPub is connected: the kernel's status came
+                        return
+                if not await self._async_is_alive():
+                    raise RuntimeError("the kernel started ahead died before it answered")
+            raise RuntimeError(f"the kernel started ahead did not answer in {timeout} s")
+
+    return PromptClient
 
 
 def take(notebook, cwd: str | None):

@@ -88,10 +88,13 @@ def _only(table: pd.DataFrame, key: str, wanted: tuple[str, ...], file: str) -> 
     if not wanted:
         return table
     indexed = table.set_index(key, drop=False)
-    missing = [i for i in wanted if i not in indexed.index]
-    if missing:
-        raise KeyError(f"{key} not in data/{file}: {', '.join(missing)}")
+    if missing := [i for i in wanted if i not in indexed.index]:
+        raise not_found(key, file, missing)
     return indexed.loc[list(wanted)].reset_index(drop=True)
+
+
+def not_found(key: str, file: str, missing: list[str]) -> KeyError:
+    return KeyError(f"{key} not in data/{file}: {', '.join(missing)}")
 
 
 @recorded
@@ -99,7 +102,7 @@ def number_text(outcome_id: str, *, root: Path | None = None) -> str:
     """One reported number as the book prints it (what a {n} role shows)."""
     rows = _rows_by_id(_contents("outcomes", root), _contents("studies", root))
     if outcome_id not in rows:
-        raise KeyError(f"outcome_id not in data/outcomes.csv: {outcome_id}")
+        raise not_found("outcome_id", "outcomes.csv", [outcome_id])
     return format_value(rows[outcome_id])
 
 

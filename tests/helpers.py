@@ -12,6 +12,8 @@ import sys
 import threading
 from pathlib import Path
 
+import psutil
+
 from mrcreview.site import CHROMIUM, CHROMIUM_ARGS, copy_sources
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "offline_page",
     "open_drawn",
     "page",
+    "running",
     "run_module",
     "site_digest",
 ]
@@ -157,3 +160,11 @@ def citations_reach_the_works_they_cite(project) -> int:
             assert text(tooltip)[:60] in entries[anchor], (path.name, anchor)
             checked += 1
     return checked
+
+
+def running(pid: int) -> bool:
+    """Whether a process is alive (a zombie, dead but not yet reaped, is not)."""
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False

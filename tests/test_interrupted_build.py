@@ -11,7 +11,7 @@ from subprocess import PIPE
 import psutil
 import pytest
 
-from helpers import module_environment, page, read_times, run_module, site_digest
+from helpers import module_environment, page, read_times, run_module, running, site_digest
 from mrcreview.site import build_site
 
 pytestmark = pytest.mark.build
@@ -87,13 +87,6 @@ def test_a_build_killed_while_writing_pages_is_discarded_and_never_publishes_old
     assert "nothing changed since the last build" in waiting.stdout
 
 
-def running(process: psutil.Process) -> bool:
-    try:
-        return process.status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
-
-
 def test_sphinx_starts_while_the_data_is_checked_and_reads_nothing_when_the_check_fails(rebuildable_project):
     project = rebuildable_project
     site, read = site_digest(project / "_build" / "html"), read_times(project)
@@ -122,6 +115,6 @@ def test_sphinx_starts_while_the_data_is_checked_and_reads_nothing_when_the_chec
     assert "Running Jupyter-Book" not in (project / "_build" / "build.log").read_text(encoding="utf-8")
     assert saved.stat().st_mtime_ns == state and not (project / "_build" / "work" / "in-progress").exists()
     deadline = time.monotonic() + 10
-    while left := [name for name, process in seen.items() if running(process)]:
+    while left := [name for name, process in seen.items() if running(process.pid)]:
         assert time.monotonic() < deadline, f"still running: {left}"
         time.sleep(0.1)

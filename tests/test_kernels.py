@@ -5,10 +5,10 @@ a cell's error reaches the build's log."""
 import os
 
 import nbformat
-import psutil
 import pytest
 from nbclient.exceptions import CellExecutionError
 
+from helpers import running
 from mrcreview import kernels
 from mrcreview.dependencies import RECORD
 from mrcreview.site import ANSI
@@ -21,13 +21,6 @@ def notebook(source: str = "pass", kernel: str = kernels.KERNEL) -> nbformat.Not
 
 def printed(nb: nbformat.NotebookNode) -> list[str]:
     return "".join(o["text"] for o in nb.cells[0].outputs if o.get("name") == "stdout").split()
-
-
-def running(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
 
 
 @pytest.fixture

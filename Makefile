@@ -23,12 +23,16 @@ test-fast: env
 check: env
 	$(PY) -m mrcreview check
 
+# uv (pinned in the lock) installs the lock: a third of pip's time on a fresh machine. It compiles every
+# module up front, as pip does, so that no command compiles them again. pip is the fallback.
+UV := $(VENV)/bin/uv pip install --quiet --python $(PY)
 env: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip install --quiet "$$(grep '^uv==' requirements.lock)" \
+	  && $(UV) --compile-bytecode -r requirements.lock && $(UV) --no-deps -e . \
+	  || { echo "env: uv failed; installing with pip"; \
+	       $(PY) -m pip install --quiet -r requirements.lock && $(PY) -m pip install --quiet --no-deps -e .; }
 	touch $@
 
 # The Vega libraries the site serves itself, from the npm registry at the versions in vendor/package-lock.json.

@@ -141,30 +141,29 @@ def assert_nothing_injected(page, where):
 
 def test_no_injected_script_runs_and_every_link_is_safe(poisoned_site, served, browser):
     reader = browser.new_context()  # one cache for the whole walk, as a reader's
+    tab = offline_page(reader, served)  # each page starts afresh: going to it discards the last page's state
     for path in sorted(poisoned_site.rglob("*.html")):
         where = path.relative_to(poisoned_site).as_posix()
-        page = open_drawn(offline_page(reader, served), f"{served}/{where}")
-        assert_nothing_injected(page, where)
-        assert page.evaluate(CLICK_EVERY_LINK) == [], where
-        page.wait_for_timeout(100)
-        assert_nothing_injected(page, where)
-        page.close()
+        open_drawn(tab, f"{served}/{where}")
+        assert_nothing_injected(tab, where)
+        assert tab.evaluate(CLICK_EVERY_LINK) == [], where
+        tab.wait_for_timeout(100)
+        assert_nothing_injected(tab, where)
     reader.close()
 
 
 def test_search_results_for_injected_titles_show_them_as_text(poisoned_site, served, browser):
     project = poisoned_site.parents[1]
     figures = list(csv.DictReader(io.StringIO((project / "data" / "figures.csv").read_text(encoding="utf-8"))))
-    reader = browser.new_context()  # one cache: the search index is loaded once
+    reader = browser.new_context()  # one cache: the search index is downloaded once
+    tab = offline_page(reader, served)
     for figure in figures:
         # Sphinx matches a title when the query is at least half of it: ask for the table caption without the payload.
         query = f"Numbers shown in the figure: {figure['title'].replace(SHORT, '').strip()}"
-        page = offline_page(reader, served)
-        page.goto(f"{served}/search.html?q={quote(query)}")
-        page.wait_for_selector("#search-results li", timeout=10_000)
-        page.wait_for_timeout(500)  # summaries arrive after the list
-        titles = page.locator("#search-results li > a").all_inner_texts()
+        tab.goto(f"{served}/search.html?q={quote(query)}")
+        tab.wait_for_selector("#search-results li", timeout=10_000)
+        tab.wait_for_timeout(500)  # summaries arrive after the list
+        titles = tab.locator("#search-results li > a").all_inner_texts()
         assert any(SHORT in title for title in titles), (query, titles)  # the payload is shown, as text
-        assert_nothing_injected(page, query)
-        page.close()
+        assert_nothing_injected(tab, query)
     reader.close()

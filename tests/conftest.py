@@ -1,5 +1,7 @@
 """Fixtures shared by the tests."""
 
+import contextlib
+import fcntl
 import os
 import shutil
 from pathlib import Path
@@ -7,6 +9,25 @@ from pathlib import Path
 import pytest
 
 from helpers import CHROMIUM, CHROMIUM_ARGS, copy_project, make_minimal, run_module
+
+# The modules that build the built project again, each test in its own copy at the one path where it
+# was built (see rebuildable_project): with --dist loadscope, one worker runs them all, in turn.
+REBUILDING = {"tests/test_build.py", "tests/test_incremental_build.py", "tests/test_interrupted_build.py"}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModulesAndRebuilding(LoadScopeScheduling):
+        """Each module to one worker whole, as loadscope does; the modules in REBUILDING count as one."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return "rebuilding" if scope in REBUILDING else scope
+
+    return ModulesAndRebuilding(config, log)
 
 
 @pytest.fixture
@@ -21,39 +42,55 @@ def minimal(tmp_path_factory) -> Path:
     return make_minimal(tmp_path_factory.mktemp("minimal") / "project")
 
 
-# The one cold build of the session. Sphinx keeps absolute paths in its saved state and starts
-# afresh in a project that moved, so a test that builds again works at the path this was built at.
-def _build_path(tmp_path_factory) -> Path:
-    return tmp_path_factory.getbasetemp() / "rebuildable" / "project"
+def session_folder(tmp_path_factory) -> Path:
+    """The session's temporary folder, the same for every test worker (pytest-xdist gives each a folder in it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
-def keep_site(site: Path, kept: Path) -> None:
-    """Copy the site to kept whole, or not at all: each test worker builds the same site, first one wins."""
-    staged = kept.with_name(f"{kept.name}.{os.getpid()}")
-    shutil.copytree(site, staged)
-    try:
-        staged.rename(kept)
-    except OSError:  # another worker's copy is there
-        shutil.rmtree(staged)
+@contextlib.contextmanager
+def locked(path: Path):
+    """Hold an exclusive lock on path, across test workers."""
+    with open(path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory) -> Path:
-    """A copy of the project built once per session; read it, never change it."""
-    project = copy_project(_build_path(tmp_path_factory))
-    result = run_module("build", cwd=project)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    if kept := os.environ.get("MRCREVIEW_TESTED_SITE"):  # CI publishes the site its tests ran against
-        keep_site(project / "_build" / "html", Path(kept))
-    return Path(shutil.move(project, tmp_path_factory.mktemp("built") / "project"))
+    """A copy of the project built once for the whole session, by the first worker that asks; the others wait
+    for it. Read it, never change it."""
+    folder = session_folder(tmp_path_factory)
+    built, failed = folder / "built" / "project", folder / "built.failed"
+    with locked(folder / "built.lock"):
+        if failed.exists():
+            pytest.fail(failed.read_text())
+        if not built.exists():
+            project = copy_project(folder / "rebuildable" / "project")
+            result = run_module("build", cwd=project)
+            if result.returncode != 0:
+                failed.write_text(f"the session's build failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+                pytest.fail(failed.read_text())
+            if kept := os.environ.get("MRCREVIEW_TESTED_SITE"):  # CI publishes the site its tests ran against
+                shutil.copytree(project / "_build" / "html", kept)
+            built.parent.mkdir()
+            shutil.move(project, built)
+    return built
 
 
 @pytest.fixture
-def rebuildable_project(built_project, tmp_path_factory) -> Path:
-    """A private copy of the built project where it was built, so that building it again is incremental."""
-    project = _build_path(tmp_path_factory)
-    shutil.rmtree(project, ignore_errors=True)
-    return shutil.copytree(built_project, project, symlinks=True)
+def rebuildable_project(built_project, tmp_path_factory, request) -> Path:
+    """A private copy of the built project where it was built, so that building it again is incremental.
+
+    Sphinx keeps absolute paths in its saved state and starts afresh in a project that moved, so every such
+    copy is at that one path: the modules using it are in REBUILDING, which one worker runs."""
+    module = Path(request.module.__file__).relative_to(Path(__file__).parents[1]).as_posix()
+    assert module in REBUILDING, f"{module} builds the built project again: add it to REBUILDING in {__file__}"
+    folder = session_folder(tmp_path_factory)
+    project = folder / "rebuildable" / "project"
+    with locked(folder / "rebuildable.lock"):
+        shutil.rmtree(project, ignore_errors=True)
+        yield shutil.copytree(built_project, project, symlinks=True)
 
 
 @pytest.fixture(scope="module")

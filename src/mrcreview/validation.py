@@ -5,6 +5,7 @@ enforced by the frictionless library; this module adds what a schema cannot say:
 the raw file format, rules across columns and tables, and citations.
 """
 
+import copy
 import csv
 import io
 import json
@@ -32,26 +33,29 @@ TYPE_NAMES = {
 }
 
 
-def read_schema(root: Path) -> tuple[dict | None, list[Problem]]:
+def read_schema(root: Path) -> tuple[dict | None, "frictionless.Package | None", list[Problem]]:
+    """The descriptor, and the package Frictionless made of it (read once: it takes a third of the check)."""
     path = root / "data" / DESCRIPTOR
     name = f"data/{DESCRIPTOR}"
     if not path.exists():
-        return None, [Problem(name, None, None, "the data package schema", "no such file")]
+        return None, None, [Problem(name, None, None, "the data package schema", "no such file")]
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        return None, [Problem(name, None, None, "a UTF-8 JSON file", "bytes that are not UTF-8")]
+        return None, None, [Problem(name, None, None, "a UTF-8 JSON file", "bytes that are not UTF-8")]
     except json.JSONDecodeError as err:
-        return None, [Problem(name, err.lineno, None, "valid JSON", err.msg)]
+        return None, None, [Problem(name, err.lineno, None, "valid JSON", err.msg)]
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        return None, [Problem(name, None, "resources", "a data package with a list of resources", "none")]
-    report = frictionless.Package.validate_descriptor(descriptor)
-    problems = [
-        Problem(name, None, None, "a valid Frictionless data package descriptor", e.message) for e in report.errors
-    ]
+        return None, None, [Problem(name, None, "resources", "a data package with a list of resources", "none")]
+    package, errors = None, []
+    try:  # what frictionless.Package.validate_descriptor does, keeping the package
+        package = frictionless.Package.from_descriptor(copy.deepcopy(descriptor), basepath=str(path.parent))
+    except frictionless.FrictionlessException as exception:
+        errors = exception.reasons or [exception.error]
+    problems = [Problem(name, None, None, "a valid Frictionless data package descriptor", e.message) for e in errors]
     problems += misspelt_keys(name, descriptor)
     problems += descriptor_text_problems(name, descriptor)
-    return (None if problems else descriptor), problems
+    return (None, None, problems) if problems else (descriptor, package, problems)
 
 
 def descriptor_text_problems(name: str, node, where: str = "") -> list[Problem]:
@@ -194,9 +198,9 @@ def _expected_for(field: dict, constraint: str) -> str:
     return f"a value meeting the {constraint} constraint"
 
 
-def schema_problems(root: Path, descriptor: dict) -> list[Problem]:
+def schema_problems(package: "frictionless.Package", descriptor: dict) -> list[Problem]:
     """Types, constraints, keys and foreign keys, as the schema states them."""
-    report = frictionless.validate(str(root / "data" / DESCRIPTOR))
+    report = package.validate()
     fields = {res["name"]: {f["name"]: f for f in res["schema"]["fields"]} for res in descriptor["resources"]}
     paths = {res["name"]: f"data/{res['path']}" for res in descriptor["resources"]}
     problems = []
@@ -410,7 +414,7 @@ def ids(tables: dict[str, list[tuple[int, dict]]], file: str | None, column: str
 def check_project(root: Path, today: date | None = None) -> list[Problem]:
     """Every problem in the project's inputs, sorted by file and line."""
     today = today or date.today()
-    descriptor, problems = read_schema(root)
+    descriptor, package, problems = read_schema(root)
     bib_problems, keys = check_bibliography(root / "refs.bib")
     problems += bib_problems
     problems += check_citation_file(root)
@@ -426,7 +430,7 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
     if raw_ok:
         # a cell the raw read already refused (a number typed as NaN, say) is reported once
         refused = {(p.file, p.line, p.field) for p in problems}
-        problems += [p for p in schema_problems(root, descriptor) if (p.file, p.line, p.field) not in refused]
+        problems += [p for p in schema_problems(package, descriptor) if (p.file, p.line, p.field) not in refused]
     paths = {res["name"]: f"data/{res['path']}" for res in descriptor["resources"]}
     if "outcomes" in paths:
         problems += outcome_problems(paths["outcomes"], tables[paths["outcomes"]])

@@ -3,9 +3,9 @@
     python bench/scale.py [--multiple 50] [--seed 1]        (or: make bench-scale)
 
 Works on a copy of the project in a temporary folder, grown by bench/synthetic.py. Prints the time of
-`make check`, then a cold build, a no-change rebuild and a one-row edit with its staleness verdict,
-then every page's transfer size. Targets at 50x: check <= 1.5 s, one-row edit <= 25 % of cold,
-heaviest page <= 1 MB.
+`make check`, then cold builds, a no-change rebuild and one-row edits with their staleness verdict
+(medians, as build_speed.py measures them), then every page's transfer size. Targets at 50x:
+check <= 1.5 s, one-row edit <= 25 % of cold, heaviest page <= 1 MB.
 
 By default the grown data is recorded as the current release's snapshot, as for a review that was
 released as it grew: What's new then lists what changed since. With --unreleased it is not, and What's

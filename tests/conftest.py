@@ -72,6 +72,7 @@ def built_project(tmp_path_factory) -> Path:
                 failed.write_text(f"the session's build failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
                 pytest.fail(failed.read_text())
             if kept := os.environ.get("MRCREVIEW_TESTED_SITE"):  # CI publishes the site its tests ran against
+                shutil.rmtree(kept, ignore_errors=True)
                 shutil.copytree(project / "_build" / "html", kept)
             built.parent.mkdir()
             shutil.move(project, built)

@@ -11,7 +11,8 @@ PY := $(VENV)/bin/python
 book: env vendor
 	$(PY) -m mrcreview build
 
-# On every core (pytest-xdist), each test module on one worker, which builds the site once for its modules.
+# On every core (pytest-xdist), each test module on one worker (tests/conftest.py keeps the modules that
+# rebuild the site on one); the site is built once for all of them.
 PARALLEL := -n auto --dist loadscope
 test: env vendor browser
 	$(PY) -m pytest $(PARALLEL)

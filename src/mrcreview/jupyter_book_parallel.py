@@ -12,16 +12,15 @@ input before it reads anything (the build checks the data meanwhile); anything e
     python -m mrcreview.jupyter_book_parallel build <jupyter-book build arguments>
 """
 
-import atexit
 import contextlib
 import functools
 import importlib
-import logging
 import os
 import sys
 from pathlib import Path
 
 from mrcreview import kernels
+from mrcreview.exiting import exit_now
 
 WAIT = "MRCREVIEW_WAIT"
 GO = b"go\n"
@@ -70,19 +69,8 @@ def run() -> None:
     try:
         main()
     except SystemExit as done:
-        status = done.code
-    else:
-        status = 0
-    # Everything is written; tearing down the interpreter would only free memory, about half a
-    # second (more at scale) of every build. Exit handlers still run and output is flushed.
-    atexit._run_exitfuncs()
-    logging.shutdown()
-    if status is not None and not isinstance(status, int):
-        print(status, file=sys.stderr)
-        status = 1
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status or 0)
+        exit_now(done.code)
+    exit_now(0)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,11 @@
 """What an edit rebuilds: exactly the pages it changes, and no page left showing what it was before."""
 
+import contextlib
 import re
+import threading
+import time
 
+import psutil
 import pytest
 
 from helpers import (
@@ -14,8 +18,33 @@ from helpers import (
     site_digest,
     table_of,
 )
+from mrcreview import cores
 
 pytestmark = pytest.mark.build
+
+
+@contextlib.contextmanager
+def last_cores_seen():
+    """The cores the build's Sphinx and kernel processes were last seen allowed to run on."""
+    seen, done = {}, threading.Event()
+
+    def watch():
+        while not done.is_set():
+            for process in psutil.Process().children(recursive=True):
+                with contextlib.suppress(psutil.Error):  # a process may end while it is looked at
+                    command = " ".join(process.cmdline())
+                    for name in ("jupyter_book_parallel", "ipykernel"):
+                        if name in command:
+                            seen[name] = set(process.cpu_affinity())
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        yield seen
+    finally:
+        done.set()
+        watcher.join()
 
 
 def test_changed_value_reaches_prose_table_figure_and_register(rebuildable_project):
@@ -31,8 +60,11 @@ def test_changed_value_reaches_prose_table_figure_and_register(rebuildable_proje
     outcomes.write_text(text.replace(",0.476,", ",0.512,"), encoding="utf-8")
 
     read, written = read_times(project), read_times(project, "html")
-    result = run_module("build", cwd=project)
+    with last_cores_seen() as seen:
+        result = run_module("build", cwd=project)
     assert result.returncode == 0, result.stderr[-2000:]
+    # Sphinx and the kernel started ahead each begin on their own cores (cores.py), then get them all
+    assert seen == {"jupyter_book_parallel": cores.usable(), "ipykernel": cores.usable()}
     html = page(project, "organ-preservation")
     prose = html[: html.index('id="fig-palliative-scrt"')]
     assert "51.2%" in prose

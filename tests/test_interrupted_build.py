@@ -12,6 +12,7 @@ import psutil
 import pytest
 
 from helpers import module_environment, page, read_times, run_module, running, site_digest
+from mrcreview import cores
 from mrcreview.site import build_site
 
 pytestmark = pytest.mark.build
@@ -95,6 +96,7 @@ def test_sphinx_starts_while_the_data_is_checked_and_reads_nothing_when_the_chec
     outcomes = project / "data" / "outcomes.csv"
     outcomes.write_text(outcomes.read_text(encoding="utf-8").replace(",0.476,", ",0.512,"), encoding="utf-8")
     seen: dict[str, psutil.Process] = {}
+    every, placed = cores.usable(), {}
 
     def check() -> int:
         # Jupyter Book (and, this build being incremental, a chapter kernel) start while the check runs
@@ -105,10 +107,19 @@ def test_sphinx_starts_while_the_data_is_checked_and_reads_nothing_when_the_chec
                     command = " ".join(process.cmdline())
                     seen.update({name: process for name in ("jupyter_book_parallel", "ipykernel") if name in command})
             time.sleep(0.05)
+        # Sphinx starts on a core of its own; the check and the kernel (once moved there) on the others
+        while set(seen["ipykernel"].cpu_affinity()) != cores.for_the_rest(every) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        placed.update({name: set(process.cpu_affinity()) for name, process in seen.items()})
+        placed["check"] = cores.usable()
         return 1
 
     assert build_site(project, check=check) == 1
     assert sorted(seen) == ["ipykernel", "jupyter_book_parallel"]
+    if len(every) > 1:
+        first, rest = cores.for_sphinx(every), cores.for_the_rest(every)
+        assert placed == {"jupyter_book_parallel": first, "ipykernel": rest, "check": rest}
+    assert cores.usable() == every  # the build's process has its cores back
     # nothing was read, written or published, and nothing is left running; the next build, the check
     # passing, is incremental (its saved state untouched, the work folder not marked as interrupted)
     assert read_times(project) == read and site_digest(project / "_build" / "html") == site

@@ -3,13 +3,15 @@ record file; every kernel is stopped as soon as its chapter has run; one no chap
 a cell's error reaches the build's log."""
 
 import os
+import time
 
 import nbformat
+import psutil
 import pytest
 from nbclient.exceptions import CellExecutionError
 
 from helpers import running
-from mrcreview import kernels
+from mrcreview import cores, kernels
 from mrcreview.dependencies import RECORD
 from mrcreview.site import ANSI
 
@@ -57,6 +59,23 @@ def test_a_chapter_that_does_not_fit_gets_a_kernel_of_its_own(tmp_path, started,
     kernels.stop()  # as at the end of a build in which no chapter took it
     assert not running(started)
     assert kernels.take(notebook(), str(tmp_path)) is None
+
+
+def test_the_kernel_started_ahead_warms_up_on_the_cores_it_is_given_then_gets_them_all(tmp_path):
+    every = cores.usable()
+    kernels.start(tmp_path, cores.for_the_rest(every))
+    try:
+        pid = kernels._waiting[0][0].provisioner.pid
+        assert set(psutil.Process(pid).cpu_affinity()) == (cores.for_the_rest(every) or every)
+        deadline = time.monotonic() + 30
+        while psutil.Process(pid).num_threads() < 2:  # its threads, started later, are moved back too
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        kernels.pin_waiting(every)
+        threads = psutil.Process(pid).threads()
+        assert len(threads) > 1 and all(set(psutil.Process(t.id).cpu_affinity()) == every for t in threads)
+    finally:
+        kernels.stop()
 
 
 def test_a_failing_cell_is_told_on_standard_error_as_well_as_raised(tmp_path, capfd):

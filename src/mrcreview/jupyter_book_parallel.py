@@ -7,7 +7,8 @@ are to be read: an incremental build stays serial, and when MRCREVIEW_WARM_KERNE
 chapters' folder, its first chapter runs on a kernel started first thing (kernels.py).
 
 With MRCREVIEW_WAIT set, it loads its modules and then waits for the line "go" on its standard
-input before it reads anything (the build checks the data meanwhile); anything else ends it.
+input before it reads anything (the build checks the data meanwhile); anything else ends it. Until
+then it runs on a core of its own, and the check and the kernel on the others (cores.py).
 
     python -m mrcreview.jupyter_book_parallel build <jupyter-book build arguments>
 """
@@ -19,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-from mrcreview import kernels
+from mrcreview import cores, kernels
 from mrcreview.exiting import exit_now
 
 WAIT = "MRCREVIEW_WAIT"
@@ -47,14 +48,21 @@ PRELOAD = [
 
 
 def run() -> None:
+    waiting, every_core = os.environ.pop(WAIT, None), cores.usable()
+    if waiting:  # while the build checks the data on the other cores (cores.py)
+        cores.pin(0, cores.for_sphinx(every_core))
     if folder := os.environ.pop(kernels.ENVIRONMENT, None):
-        kernels.start(Path(folder))  # first, so the kernel is ready by the time Sphinx has started
+        # first, so the kernel is ready by the time Sphinx has started; beside the check, not Sphinx
+        kernels.start(Path(folder), cores.for_the_rest(every_core) if waiting else set())
     for name in PRELOAD:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
-    if os.environ.pop(WAIT, None) and sys.stdin.buffer.readline() != GO:
-        kernels.stop()
-        os._exit(0)
+    if waiting:
+        if sys.stdin.buffer.readline() != GO:
+            kernels.stop()
+            os._exit(0)
+        cores.pin(0, every_core)  # told to go: reading and writing pages may use every core
+        kernels.pin_waiting(every_core)
 
     import jupyter_book.sphinx
     import jupyter_cache.executors.utils

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from queue import Empty
 
+from mrcreview import cores
 from mrcreview.dependencies import RECORD
 
 ENVIRONMENT = "MRCREVIEW_WARM_KERNEL"  # the chapters' folder, when the build is to start a kernel early
@@ -38,15 +39,23 @@ def load_ipython_extension(shell) -> None:
     chart_html(alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().encode(x="x:Q"), "warm-up", "warm-up")
 
 
-def start(folder: Path) -> None:
-    """Start a kernel for chapters in folder, without waiting for it to be ready."""
+def start(folder: Path, on_cores: set[int] | None = None) -> None:
+    """Start a kernel for chapters in folder, without waiting for it to be ready; on_cores, if given,
+    are the cores it warms up on (cores.py)."""
     from jupyter_client import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
     manager = AsyncKernelManager(kernel_name=KERNEL, client_factory=prompt_client())
     run_sync(manager.start_kernel)(cwd=str(folder), extra_arguments=ARGUMENTS)
     _waiting[:] = [(manager, os.path.abspath(folder), os.getpid())]
+    cores.pin(manager.provisioner.pid, on_cores or set())
     atexit.register(stop)
+
+
+def pin_waiting(on_cores: set[int]) -> None:
+    """Move the kernel not yet taken, if any, onto on_cores."""
+    if _waiting:
+        cores.pin(_waiting[0][0].provisioner.pid, on_cores)
 
 
 def prompt_client():

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import mrcreview
-from mrcreview import jupyter_book_parallel, kernels
+from mrcreview import cores, jupyter_book_parallel, kernels
 from mrcreview.schema import DESCRIPTOR, resource
 
 # Sphinx re-reads a page only when its source or a noted data file changes. A change to
@@ -122,7 +122,9 @@ def _build(root: Path, output: Path, check: Callable[[], int]) -> int:
     stamp.write_text(current)
     log = root / "_build" / "build.log"
     with sphinx_started(root, work, log) as go:
-        if status := check():
+        with cores.pinned(cores.for_the_rest(cores.usable())):  # Sphinx starts on a core of its own
+            status = check()
+        if status:
             return status  # Jupyter Book stops having read nothing
         in_progress.write_text(f"pid {os.getpid()}\n")
         returncode = go()

@@ -1,5 +1,6 @@
 """Helpers shared by the tests: run the command line, copy the project."""
 
+import contextlib
 import functools
 import hashlib
 import html as html_text
@@ -21,6 +22,7 @@ __all__ = [
     "CHROMIUM_ARGS",
     "ROOT",
     "Site",
+    "build_processes",
     "copy_project",
     "make_minimal",
     "module_environment",
@@ -168,3 +170,14 @@ def running(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+def build_processes() -> dict[str, psutil.Process]:
+    """The processes a build started under this one, by what they are: Sphinx ("jupyter_book_parallel")
+    and a chapter kernel ("ipykernel"), each the last found."""
+    found = {}
+    for process in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):  # a process may end while it is looked at
+            command = " ".join(process.cmdline())
+            found.update({name: process for name in ("jupyter_book_parallel", "ipykernel") if name in command})
+    return found

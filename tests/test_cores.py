@@ -3,8 +3,8 @@ moved, a process that has ended is left alone, and this process gets back the co
 
 import subprocess
 import sys
-from pathlib import Path
 
+import psutil
 import pytest
 
 from mrcreview import cores
@@ -14,9 +14,7 @@ needs_two = pytest.mark.skipif(len(EVERY) < 2, reason="with one core nothing is 
 
 
 def affinity_of_threads(pid: int) -> list[set[int]]:
-    from os import sched_getaffinity
-
-    return [sched_getaffinity(int(task.name)) for task in Path(f"/proc/{pid}/task").iterdir()]
+    return [set(psutil.Process(thread.id).cpu_affinity()) for thread in psutil.Process(pid).threads()]
 
 
 def test_sphinx_gets_the_first_core_and_the_rest_the_others():

@@ -9,6 +9,7 @@ import psutil
 import pytest
 
 from helpers import (
+    build_processes,
     chart_specs,
     citations_reach_the_works_they_cite,
     page,
@@ -30,12 +31,9 @@ def last_cores_seen():
 
     def watch():
         while not done.is_set():
-            for process in psutil.Process().children(recursive=True):
-                with contextlib.suppress(psutil.Error):  # a process may end while it is looked at
-                    command = " ".join(process.cmdline())
-                    for name in ("jupyter_book_parallel", "ipykernel"):
-                        if name in command:
-                            seen[name] = set(process.cpu_affinity())
+            for name, process in build_processes().items():
+                with contextlib.suppress(psutil.Error):  # it may have ended since it was found
+                    seen[name] = set(process.cpu_affinity())
             time.sleep(0.02)
 
     watcher = threading.Thread(target=watch)

@@ -1,6 +1,5 @@
 """A build stopped part-way (a timeout, a cancelled CI run, a full disk) never publishes old numbers."""
 
-import contextlib
 import signal
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from subprocess import PIPE
 import psutil
 import pytest
 
-from helpers import module_environment, page, read_times, run_module, running, site_digest
+from helpers import build_processes, module_environment, page, read_times, run_module, running, site_digest
 from mrcreview import cores
 from mrcreview.site import build_site
 
@@ -102,10 +101,7 @@ def test_sphinx_starts_while_the_data_is_checked_and_reads_nothing_when_the_chec
         # Jupyter Book (and, this build being incremental, a chapter kernel) start while the check runs
         deadline = time.monotonic() + 30
         while len(seen) < 2 and time.monotonic() < deadline:
-            for process in psutil.Process().children(recursive=True):
-                with contextlib.suppress(psutil.Error):  # a process may end while it is looked at
-                    command = " ".join(process.cmdline())
-                    seen.update({name: process for name in ("jupyter_book_parallel", "ipykernel") if name in command})
+            seen.update(build_processes())
             time.sleep(0.05)
         # Sphinx starts on a core of its own; the check and the kernel (once moved there) on the others
         kernel_cores = cores.for_the_rest(every) or every  # with one core, nothing is pinned

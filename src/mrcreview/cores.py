@@ -49,4 +49,4 @@ def pinned(cores: set[int]):
     try:
         yield
     finally:
-        pin(0, before if cores else set())
+        pin(0, before)

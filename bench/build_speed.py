@@ -20,9 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from mrcreview.site import copy_sources
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from helpers import copy_project  # noqa: E402 - the tests' copy of a buildable project
+
 ROW, OLD, NEW = "picardi-colostomy-free-3y", ("0.476", "47.6%"), ("0.512", "51.2%")
 # A number placed only in the prose of a chapter without code: an edit that runs no kernel.
 PROSE_ROW, PROSE_OLD, PROSE_NEW = "riihimaki-synchronous", "0.20", "0.21"
@@ -61,7 +62,7 @@ def shown_as(site: Path, row: str) -> set[str]:
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
-        return measure(copy_sources(ROOT, Path(folder) / "project"), cold_target=30, edit_target=0.20)
+        return measure(copy_project(Path(folder) / "project"), cold_target=30, edit_target=0.20)
 
 
 def stale_pages(site: Path, old: str, new: str) -> list[Path]:

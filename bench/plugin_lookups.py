@@ -14,9 +14,10 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from mrcreview.site import copy_sources
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from helpers import copy_project  # noqa: E402 - the tests' copy of a buildable project
+
 PROBE = textwrap.dedent(
     """
     import atexit, sys, time
@@ -44,7 +45,7 @@ def main() -> int:
         probe = Path(folder) / "probe"
         probe.mkdir()
         (probe / "sitecustomize.py").write_text(PROBE, encoding="utf-8")
-        project = copy_sources(ROOT, Path(folder) / "project")
+        project = copy_project(Path(folder) / "project")
         command = [sys.executable, "-m", "mrcreview", "build"]
         environment = os.environ | {"PYTHONPATH": str(probe)}
         result = subprocess.run(command, cwd=project, capture_output=True, text=True, env=environment)

@@ -24,9 +24,11 @@ from build_speed import measure
 from synthetic import grow
 
 from mrcreview.changes import RELEASES, SNAPSHOT, current_version
-from mrcreview.site import copy_sources
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from helpers import copy_project  # noqa: E402 - the tests' copy of a buildable project
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -37,7 +39,7 @@ def main() -> int:
     parser.add_argument("--unreleased", action="store_true", help="do not record the grown data as released")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        project = copy_sources(ROOT, Path(folder) / "project")
+        project = copy_project(Path(folder) / "project")
         sizes = grow(project, args.multiple, args.seed)
         snapshot = project / RELEASES / current_version(project)
         released = not args.unreleased and snapshot.is_dir()  # a version not yet released has no snapshot

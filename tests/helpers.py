@@ -1,6 +1,5 @@
 """Helpers shared by the tests: run the command line, copy the project."""
 
-import contextlib
 import functools
 import hashlib
 import html as html_text
@@ -13,23 +12,20 @@ import sys
 import threading
 from pathlib import Path
 
-import psutil
-
-from mrcreview.site import CHROMIUM, CHROMIUM_ARGS, copy_sources
+from mrcreview.pdf import CHROMIUM, CHROMIUM_ARGS
+from mrcreview.site import SOURCES
 
 __all__ = [
     "CHROMIUM",
     "CHROMIUM_ARGS",
     "ROOT",
     "Site",
-    "build_processes",
     "copy_project",
     "make_minimal",
     "module_environment",
     "offline_page",
     "open_drawn",
     "page",
-    "running",
     "run_module",
     "site_digest",
 ]
@@ -38,8 +34,19 @@ ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
 
 
-def copy_project(target: Path) -> Path:
-    return copy_sources(ROOT, target)
+def copy_project(target: Path, root: Path = ROOT) -> Path:
+    """A buildable copy of the project (its SOURCES); the vendored packages are linked, not copied."""
+    for name in SOURCES:
+        source = root / name
+        if not source.exists():
+            continue  # releases/ exists only once a version is released
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    (target / "vendor" / "node_modules").symlink_to((root / "vendor" / "node_modules").resolve())
+    return target
 
 
 def page(project: Path, name: str) -> str:
@@ -162,22 +169,3 @@ def citations_reach_the_works_they_cite(project) -> int:
             assert text(tooltip)[:60] in entries[anchor], (path.name, anchor)
             checked += 1
     return checked
-
-
-def running(pid: int) -> bool:
-    """Whether a process is alive (a zombie, dead but not yet reaped, is not)."""
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
-
-
-def build_processes() -> dict[str, psutil.Process]:
-    """The processes a build started under this one, by what they are: Sphinx ("jupyter_book_parallel")
-    and a chapter kernel ("ipykernel"), each the last found."""
-    found = {}
-    for process in psutil.Process().children(recursive=True):
-        with contextlib.suppress(psutil.Error):  # a process may end while it is looked at
-            command = " ".join(process.cmdline())
-            found.update({name: process for name in ("jupyter_book_parallel", "ipykernel") if name in command})
-    return found

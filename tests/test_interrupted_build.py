@@ -7,12 +7,9 @@ import time
 from pathlib import Path
 from subprocess import PIPE
 
-import psutil
 import pytest
 
-from helpers import build_processes, module_environment, page, read_times, run_module, running, site_digest
-from mrcreview import cores
-from mrcreview.site import build_site
+from helpers import module_environment, page, read_times, run_module, site_digest
 
 pytestmark = pytest.mark.build
 
@@ -87,42 +84,17 @@ def test_a_build_killed_while_writing_pages_is_discarded_and_never_publishes_old
     assert "nothing changed since the last build" in waiting.stdout
 
 
-def test_sphinx_starts_while_the_data_is_checked_and_reads_nothing_when_the_check_fails(rebuildable_project):
+def test_a_failed_check_starts_no_build_and_leaves_the_saved_state(rebuildable_project):
     project = rebuildable_project
     site, read = site_digest(project / "_build" / "html"), read_times(project)
     saved = project / "_build" / "work" / "_build" / ".doctrees" / "environment.pickle"
-    state = saved.stat().st_mtime_ns
+    state, log = saved.stat().st_mtime_ns, (project / "_build" / "build.log").read_bytes()
     outcomes = project / "data" / "outcomes.csv"
-    outcomes.write_text(outcomes.read_text(encoding="utf-8").replace(",0.476,", ",0.512,"), encoding="utf-8")
-    seen: dict[str, psutil.Process] = {}
-    every, placed = cores.usable(), {}
-
-    def check() -> int:
-        # Jupyter Book (and, this build being incremental, a chapter kernel) start while the check runs
-        deadline = time.monotonic() + 30
-        while len(seen) < 2 and time.monotonic() < deadline:
-            seen.update(build_processes())
-            time.sleep(0.05)
-        # Sphinx starts on a core of its own; the check and the kernel (once moved there) on the others
-        kernel_cores = cores.for_the_rest(every) or every  # with one core, nothing is pinned
-        while set(seen["ipykernel"].cpu_affinity()) != kernel_cores and time.monotonic() < deadline:
-            time.sleep(0.05)
-        placed.update({name: set(process.cpu_affinity()) for name, process in seen.items()})
-        placed["check"] = cores.usable()
-        return 1
-
-    assert build_site(project, check=check) == 1
-    assert sorted(seen) == ["ipykernel", "jupyter_book_parallel"]
-    if len(every) > 1:
-        first, rest = cores.for_sphinx(every), cores.for_the_rest(every)
-        assert placed == {"jupyter_book_parallel": first, "ipykernel": rest, "check": rest}
-    assert cores.usable() == every  # the build's process has its cores back
-    # nothing was read, written or published, and nothing is left running; the next build, the check
-    # passing, is incremental (its saved state untouched, the work folder not marked as interrupted)
+    outcomes.write_text(outcomes.read_text(encoding="utf-8").replace(",0.476,", ",not a number,"), encoding="utf-8")
+    result = run_module("build", cwd=project)
+    assert result.returncode == 1 and result.stderr.endswith("nothing was built.\n"), result.stderr
+    # Sphinx never started (its log is the last build's), read and wrote nothing; the next build, once the
+    # check passes, is incremental: the saved state untouched, the work folder not marked as interrupted
+    assert (project / "_build" / "build.log").read_bytes() == log
     assert read_times(project) == read and site_digest(project / "_build" / "html") == site
-    assert "Running Jupyter-Book" not in (project / "_build" / "build.log").read_text(encoding="utf-8")
     assert saved.stat().st_mtime_ns == state and not (project / "_build" / "work" / "in-progress").exists()
-    deadline = time.monotonic() + 10
-    while left := [name for name, process in seen.items() if running(process.pid)]:
-        assert time.monotonic() < deadline, f"still running: {left}"
-        time.sleep(0.1)

@@ -1,12 +1,11 @@
 """Publishing: the site is swapped in whole, an interrupted publish is completed, write errors are one line."""
 
-import contextlib
 import errno
 import os
 
 import pytest
 
-from mrcreview import site
+from mrcreview import publish, site
 
 
 def make_site(folder, text):
@@ -19,7 +18,7 @@ def make_site(folder, text):
 def test_publish_replaces_the_whole_site_and_leaves_nothing_beside_it(tmp_path):
     output = make_site(tmp_path / "html", "old")
     (output / "gone.html").write_text("a page the new site no longer has")
-    site.publish(make_site(tmp_path / "built", "new"), output)
+    publish.publish(make_site(tmp_path / "built", "new"), output)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["built", "html"]
     assert sorted(p.name for p in output.iterdir()) == ["index.html", "page.html"]
     assert (output / "page.html").read_text() == "new"
@@ -27,31 +26,27 @@ def test_publish_replaces_the_whole_site_and_leaves_nothing_beside_it(tmp_path):
 
 def test_the_swap_is_one_step_where_the_system_offers_it(tmp_path):
     first, second = make_site(tmp_path / "a", "a"), make_site(tmp_path / "b", "b")
-    if not site.exchange(first, second):
+    if not publish.exchange(first, second):
         pytest.skip("this file system has no atomic exchange; publish uses two renames and restores")
     assert (first / "index.html").read_text() == "b" and (second / "index.html").read_text() == "a"
 
 
 def test_a_publish_stopped_between_its_renames_is_restored(tmp_path):
     output = tmp_path / "html"
-    make_site(site.retired_folder(output), "old")  # the old site moved aside...
-    make_site(site.staged_folder(output), "half")  # ...and the new one not yet in place
-    site.restore_interrupted_publish(output)
+    make_site(publish.retired_folder(output), "old")  # the old site moved aside...
+    make_site(publish.staged_folder(output), "half")  # ...and the new one not yet in place
+    publish.restore_interrupted_publish(output)
     assert (output / "index.html").read_text() == "old"
-    assert not site.staged_folder(output).exists() and not site.retired_folder(output).exists()
+    assert not publish.staged_folder(output).exists() and not publish.retired_folder(output).exists()
 
 
 def fake_sphinx(text):
-    @contextlib.contextmanager
-    def sphinx_started(root, work, log):
-        def go():
-            make_site(work / "_build" / "html", text)
-            log.write_text("built\n")
-            return 0
+    def run_sphinx(root, work, log):
+        make_site(work / "_build" / "html", text)
+        log.write_text("built\n")
+        return 0
 
-        yield go
-
-    return sphinx_started
+    return run_sphinx
 
 
 @pytest.fixture
@@ -64,34 +59,30 @@ def project(minimal_project, monkeypatch):
 
 @pytest.mark.parametrize("error", [errno.ENOSPC, errno.EROFS, errno.EACCES])
 def test_a_write_error_while_publishing_is_one_line_and_leaves_the_site(project, monkeypatch, capsys, error):
-    monkeypatch.setattr(site, "sphinx_started", fake_sphinx("new"))
+    monkeypatch.setattr(site, "run_sphinx", fake_sphinx("new"))
 
     def copytree(source, target):
         os.makedirs(target)
         (target / "index.html").write_text("half")
         raise OSError(error, os.strerror(error), str(target / "page.html"))
 
-    monkeypatch.setattr(site.shutil, "copytree", copytree)
+    monkeypatch.setattr(publish.shutil, "copytree", copytree)
     assert site.build_site(project) == 1
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 1 and lines[0].startswith("build: cannot write ") and os.strerror(error) in lines[0]
     output = project / "_build" / "html"
     assert (output / "index.html").read_text() == "published"
-    assert not site.staged_folder(output).exists()
+    assert not publish.staged_folder(output).exists()
 
 
 def test_a_write_error_while_building_is_one_line_and_the_next_build_starts_afresh(project, monkeypatch, capsys):
-    @contextlib.contextmanager
     def failing_sphinx(root, work, log):
-        def go():
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(work / "book" / "page.html"))
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(work / "book" / "page.html"))
 
-        yield go
-
-    monkeypatch.setattr(site, "sphinx_started", failing_sphinx)
+    monkeypatch.setattr(site, "run_sphinx", failing_sphinx)
     assert site.build_site(project) == 1
     assert len(capsys.readouterr().err.splitlines()) == 1
-    monkeypatch.setattr(site, "sphinx_started", fake_sphinx("new"))
+    monkeypatch.setattr(site, "run_sphinx", fake_sphinx("new"))
     assert site.build_site(project) == 0
     assert "starting afresh" in capsys.readouterr().out
     assert (project / "_build" / "html" / "index.html").read_text() == "new"

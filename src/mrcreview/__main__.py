@@ -1,4 +1,5 @@
-from mrcreview.cli import main
-from mrcreview.exiting import exit_now
+import sys
 
-exit_now(main())
+from mrcreview.cli import main
+
+sys.exit(main())

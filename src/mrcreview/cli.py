@@ -8,8 +8,9 @@ from pathlib import Path
 from mrcreview.paths import project_root
 
 
-def run_check(root: Path) -> int:
-    from mrcreview.validation import check_project  # frictionless loads while the build starts Sphinx
+def run_check(root: Path, stopped: str = "") -> int:
+    """The data check; stopped says what a failed check stops (the build, say)."""
+    from mrcreview.validation import check_project
 
     problems = check_project(root)
     for problem in problems:
@@ -17,7 +18,7 @@ def run_check(root: Path) -> int:
         if os.environ.get("GITHUB_ACTIONS") == "true":  # an annotation on the pull request's changed line
             print(problem.github_annotation())
     if problems:
-        print(f"check: {len(problems)} problem(s); nothing was built.", file=sys.stderr)
+        print(f"check: {len(problems)} problem(s){stopped}.", file=sys.stderr)
         return 1
     print("check: data/, refs.bib, CITATION.cff and the chapters are consistent.")
     return 0
@@ -48,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "refresh":
         from mrcreview.surveillance import ServiceFailed, refresh
 
-        if status := run_check(root):
+        if status := run_check(root, "; nothing was fetched"):
             return status
         try:
             print(refresh(root))
@@ -81,8 +82,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"release: {refused}; nothing was changed.", file=sys.stderr)
             return 1
         return 0
-    from mrcreview.site import build_pdf, build_site
+    if status := run_check(root, "; nothing was built"):
+        return status
+    if args.command == "build":
+        from mrcreview.site import build_site
 
-    if args.command == "build":  # the check runs while Sphinx starts, and Sphinx reads nothing unless it passes
-        return build_site(root, args.output, check=lambda: run_check(root))
-    return run_check(root) or build_pdf(root, args.output)
+        return build_site(root, args.output)
+    from mrcreview.pdf import build_pdf
+
+    return build_pdf(root, args.output)

@@ -11,6 +11,10 @@ from pathlib import Path
 
 import jupytext
 
+from mrcreview.kernel_transport import use_ipc_kernels
+
+use_ipc_kernels()  # nbval's kernels too: immune to the TCP port race (kernel_transport.py)
+
 ROOT = Path(__file__).resolve().parent
 
 

@@ -7,7 +7,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: book test test-fast check env vendor browser clean linkcheck bench bench-scale pdf release refresh
+.PHONY: book test test-fast check env vendor browser clean linkcheck bench bench-scale stress pdf release refresh
 book: env vendor
 	$(PY) -m mrcreview build
 
@@ -77,3 +77,7 @@ bench: env vendor
 MULTIPLE ?= 50
 bench-scale: env vendor
 	$(PY) bench/scale.py --multiple $(MULTIPLE)
+
+# Three cold builds in three copies at once beside the fast tests, several rounds: 0 failures expected.
+stress: env vendor
+	$(PY) bench/stress.py

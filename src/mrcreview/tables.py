@@ -192,6 +192,9 @@ def table_data_dictionary(descriptor: dict, resource_name: str) -> str:
     return markdown_table(["Column", "Type", "Rules", "Meaning"], rows)
 
 
+UPDATE_SEARCH = "make refresh"  # run_by of the searches this book runs itself
+
+
 def table_searches(searches: pd.DataFrame) -> str:
     """The search strategy as run (PRISMA-S): where, the query as typed, the window, who ran it, when, found."""
     rows = []
@@ -203,7 +206,7 @@ def table_searches(searches: pd.DataFrame) -> str:
                 md_code(row["query"]),
                 md_escape(window),
                 md_escape(row["run_by"]),
-                md_escape(row["run_on"].isoformat()) if pd.notna(row["run_on"]) else "not yet run",
+                md_escape(row["run_on"].isoformat()) if pd.notna(row["run_on"]) else _not_run(row["run_by"]),
                 _n(row["found"]) if pd.notna(row["found"]) else "not reported",
                 md_escape(row["source_location"]),
             ]
@@ -211,9 +214,14 @@ def table_searches(searches: pd.DataFrame) -> str:
     return markdown_table(["Database", "Query", "Window", "Run by", "Last run", "Records found", "Described in"], rows)
 
 
+def _not_run(run_by: str) -> str:
+    """A search without a date: this book's update search has not run yet; another's ran on a day not given."""
+    return "not yet run" if run_by == UPDATE_SEARCH else "date not reported"
+
+
 def prisma_counts(searches: pd.DataFrame, screening: pd.DataFrame) -> dict[str, int]:
     """The PRISMA 2020 flow of the update searches, from the search table and the screening log."""
-    identified = int(searches.loc[searches["run_by"] == "make refresh", "found"].fillna(0).sum())
+    identified = int(searches.loc[searches["run_by"] == UPDATE_SEARCH, "found"].fillna(0).sum())
     logged = len(screening)
     decided = screening[screening["decision"] != "to screen"]
     return {

@@ -1,5 +1,5 @@
-"""This repository's pull requests as GitHub's API lists them: the one a workflow run was for, and the one
-comment the workflows keep on a pull request.
+"""This repository's pull requests as GitHub's API lists them: the one a workflow run was for, the open ones,
+and the one comment the workflows keep on a pull request.
 
 preview.yml acts, with a token that can comment and publish, after ci.yml has run for a pull request. A
 fork's pull request runs its own copy of ci.yml, so it writes that run's artifacts as it likes: nothing in
@@ -16,6 +16,7 @@ pushed to another repository, names a different pull request.
 Standard library only: the workflows run it with the runner's Python, without installing the project.
 Usage (the repository in GITHUB_REPOSITORY, as on GitHub's runners):
     python -m mrcreview.pull_requests identify   # HEAD_SHA, HEAD_OWNER, HEAD_BRANCH, HEAD_REPOSITORY_ID
+    python -m mrcreview.pull_requests open       # the open pull requests' numbers, one a line
     python -m mrcreview.pull_requests comment BODY_FILE   # PR: the number; posts or updates the comment
 """
 
@@ -26,7 +27,7 @@ import subprocess
 import sys
 
 PAGE = 100  # entries per answer, GitHub's maximum
-MAX_PAGES = 10  # a longer list is refused rather than read in part
+MAX_PAGES = 10  # a longer list is refused rather than read in part (a part would drop open previews)
 MARKER = "<!-- evidence-preview -->"  # the first line of the comment the workflows keep up to date
 BOT = "github-actions[bot]"
 
@@ -112,6 +113,12 @@ def identify(repository: str, head_sha: str, head_owner: str, head_branch: str, 
     return open_ones[0] if open_ones else max(matching, default=None)
 
 
+def open_numbers(repository: str) -> list[int]:
+    _checked("GITHUB_REPOSITORY", repository, REPOSITORY)
+    pulls = listed(f"repos/{repository}/pulls", state="open")
+    return sorted(number for number, state in map(number_and_state, pulls) if state == "open")
+
+
 def keep_comment(repository: str, pr: str, body: str) -> None:
     """The workflows' one comment on pull request pr: updated if there is one, else posted."""
     _checked("GITHUB_REPOSITORY", repository, REPOSITORY)
@@ -144,6 +151,8 @@ def main(argv: list[str]) -> int:
                 print("pull_requests: no pull request has this run's head commit and repository", file=sys.stderr)
             else:
                 print(f"pr={found[0]}\nstate={found[1]}")
+        elif argv == ["open"]:
+            print("".join(f"{number}\n" for number in open_numbers(env("GITHUB_REPOSITORY", ""))), end="")
         elif len(argv) == 2 and argv[0] == "comment":
             with open(argv[1], encoding="utf-8") as file:
                 keep_comment(env("GITHUB_REPOSITORY", ""), env("PR", ""), file.read())

@@ -3,11 +3,13 @@ steps, run against recorded answers of GitHub's API (tests/fixtures/github), act
 names and on no other, whatever the pull request's run left in its artifacts."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from workflow_steps import Runner, api_key, event_context, pull_request, read_workflow, step
 
 from helpers import ROOT
@@ -204,3 +206,12 @@ def test_no_workflow_reads_a_pull_request_number_or_state_from_an_artifact():
     assert jobs["publish"]["with"]["pr"] == jobs["remove"]["with"]["pr"] == "${{ needs.identify.outputs.pr }}"
     comment = step("preview.yml", "comment", "One comment per pull request")
     assert comment["env"]["PR"] == "${{ needs.identify.outputs.pr }}"
+
+
+def test_no_workflow_forces_a_push():
+    for path in WORKFLOWS:
+        for job in yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"].values():
+            for run in (s.get("run", "") for s in job.get("steps", [])):
+                for line in run.splitlines():
+                    if "git push" in line:
+                        assert not re.search(r"\s(-[a-z]*f\b|--force|\+)", line.split("git push", 1)[1]), line

@@ -239,52 +239,50 @@ def _register_pages(base: dict, new: dict, old_rows: pd.DataFrame, new_rows: pd.
     return pages
 
 
-def pull_request_summary(root: Path, base: dict[str, str | None], preview: str | None = None) -> str:
-    """What a pull request changes in the evidence, as GitHub Markdown for its comment: numbers changed
-    (old -> new) with the pages that show them, studies and references added or removed, pages affected.
-    Text from data is escaped: in a comment it must not mention anyone, link anywhere or show an image."""
+def pull_request_changes(root: Path, base: dict[str, str | None]) -> dict[str, list]:
+    """What a pull request changes in the evidence, as data for its comment (mrcreview.pull_request_comment
+    shows it, every value as literal text): numbers changed (old -> new) and the chapters that show them,
+    numbers, studies and references added or removed, and the pages affected."""
     new = _snapshot(root, None)
     chapters_of: dict[str, list[str]] = {}
     for chapter, keys in numbers_used(root=root).items():
         for key in keys:
             chapters_of.setdefault(key, []).append(chapter)
-
-    def link(name: str) -> str:
-        return f"[{name}]({preview}/book/{name}.html)" if preview else f"`{name}`"
-
-    def pages(key: str) -> str:
-        shown = [link(name) for name in chapters_of.get(key, [])]
-        return f" — shown in {', '.join(shown)}" if shown else ""
-
-    lines = ["#### Numbers"]
     old_rows, new_rows = _table(base["data/outcomes.csv"] or "outcome_id\n"), _table(new["data/outcomes.csv"])
     if "outcome" not in old_rows:
         old_rows = new_rows.iloc[0:0]
     added, removed, changed = changed_outcomes(old_rows, new_rows)
     indexed = new_rows.set_index("outcome_id", drop=False)
-    lines += [
-        f"- `{key}` {md_escape(after['outcome'])}: {md_escape(format_value(before))} → "
-        f"{md_escape(format_value(after))}{pages(key)}"
-        for key, before, after in changed
-    ]
-    lines += [
-        f"- added `{key}` {md_escape(indexed.loc[key, 'outcome'])}: "
-        f"{md_escape(format_value(indexed.loc[key]))}{pages(key)}"
-        for key in added
-    ]
-    lines += [f"- removed `{key}`" for key in removed]
-    if len(lines) == 1:
-        lines.append("- none changed")
     other = study_and_reference_changes(base, new)
-    studies = [f"- added: {md_escape(name)}" for name in other["studies_added"]]
-    studies += [f"- removed: {md_escape(name)}" for name in other["studies_removed"]]
-    references = [f"- added: `{key}`" for key in other["references_added"]]
-    references += [f"- removed: `{key}`" for key in other["references_removed"]]
-    lines += ["", "#### Studies", *(studies or ["- none added or removed"])]
-    lines += ["", "#### References", *(references or ["- none added or removed"])]
     affected = sorted({c for key in [k for k, _, _ in changed] + added for c in chapters_of.get(key, [])})
     affected += sorted(_register_pages(base, new, old_rows, new_rows, [k for k, _, _ in changed], added, removed))
-    if changed or added or removed or studies or references:
+    studies_or_references = ("studies_added", "studies_removed", "references_added", "references_removed")
+    if changed or added or removed or any(other[key] for key in studies_or_references):
         affected += ["whats-new"]
-    lines += ["", "#### Pages affected", f"- {', '.join(map(link, affected))}" if affected else "- none"]
-    return "\n".join(lines) + "\n"
+    return {
+        "numbers_changed": [
+            {
+                "id": str(key),
+                "outcome": str(after["outcome"]),
+                "before": format_value(before),
+                "after": format_value(after),
+                "shown_in": chapters_of.get(key, []),
+            }
+            for key, before, after in changed
+        ],
+        "numbers_added": [
+            {
+                "id": str(key),
+                "outcome": str(indexed.loc[key, "outcome"]),
+                "value": format_value(indexed.loc[key]),
+                "shown_in": chapters_of.get(key, []),
+            }
+            for key in added
+        ],
+        "numbers_removed": [str(key) for key in removed],
+        "studies_added": [str(name) for name in other["studies_added"]],
+        "studies_removed": [str(name) for name in other["studies_removed"]],
+        "references_added": other["references_added"],
+        "references_removed": other["references_removed"],
+        "pages_affected": affected,
+    }

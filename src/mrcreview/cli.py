@@ -33,9 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     pdf = sub.add_parser("pdf", help="check, then print the whole book to _build/book.pdf (needs Chromium)")
     pdf.add_argument("--output", type=Path, default=None, help="where the PDF goes (default _build/book.pdf)")
     sub.add_parser("refresh", help="re-check trial registries and re-run the literature search (needs the network)")
-    summary = sub.add_parser("summary", help="what the working data changes against a git commit (a PR's base)")
+    summary = sub.add_parser("summary", help="what the working data changes against a git commit, as JSON")
     summary.add_argument("--base", required=True, help="the commit to compare with, e.g. the pull request's base")
-    summary.add_argument("--preview", default=None, help="the preview site's address, for page links")
     release = sub.add_parser("release", help="record, commit and tag a release (make release VERSION=x.y.z)")
     release.add_argument("version", help="the new version, x.y.z")
     args = parser.parse_args(argv)
@@ -63,15 +62,12 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 1
         return 0
-    if args.command == "summary":
-        from mrcreview.changes import base_snapshot, pull_request_summary
+    if args.command == "summary":  # data for the pull request's comment (mrcreview.pull_request_comment)
+        import json
 
-        if args.preview and not args.preview.startswith("https://"):
-            print(
-                f"summary: expected a preview address starting https://; found {args.preview[:80]!r}", file=sys.stderr
-            )
-            return 1
-        print(pull_request_summary(root, base_snapshot(root, args.base), args.preview), end="")
+        from mrcreview.changes import base_snapshot, pull_request_changes
+
+        print(json.dumps(pull_request_changes(root, base_snapshot(root, args.base)), indent=1, ensure_ascii=False))
         return 0
     if args.command == "release":
         from mrcreview.release import ReleaseRefused, release

@@ -216,6 +216,15 @@ CASES = [
     # values the check refuses
     Case("formula-title", {SUMMARY: summaries(title="=HYPERLINK(0)")}, ESUMMARY + "pmid 333: its title"),
     Case("control-character", {SUMMARY: summaries(title="A\x07title")}, ESUMMARY + "pmid 333: its title: expected"),
+    Case(
+        "long-doi", {SUMMARY: summaries(doi="10.1000/" + "d" * 120)}, "PubMed: search pubmed-living: pmid:333: refused"
+    ),
+    Case("year-1899", {SUMMARY: summaries(pubdate="1899 Jan")}, "PubMed: search pubmed-living: pmid:333: refused"),
+    Case(
+        "updated-in-the-future",
+        {CT: answer(study("COMPLETED", lastUpdatePostDateStruct={"date": "2999-01-01"}))},
+        TRIAL + "refused, as the check would refuse it",
+    ),
     # secrets
     Case(
         "key-after-http-400",

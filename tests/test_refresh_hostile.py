@@ -5,10 +5,11 @@ or it writes only what the project's check passes."""
 import csv
 import importlib
 import io
+import os
 import time
 
 import pytest
-from registry_answers import CASES, KEY, NCT, WRITTEN, ScriptedServer
+from registry_answers import CASES, KEY, NCT, WRITTEN, Case, ScriptedServer
 
 from helpers import make_minimal, run_module
 from mrcreview.surveillance import ServiceFailed, refresh
@@ -94,7 +95,7 @@ def test_a_line_end_in_an_author_is_written_as_a_space(project, serve):
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("name", ["deep-nesting", "key-after-http-400"])
+@pytest.mark.parametrize("name", ["deep-nesting", "key-after-http-400", "year-1899"])
 def test_the_command_says_one_line_without_the_key(project, name):
     """The command as the workflow runs it: one line on stderr, no traceback, the key nowhere."""
     case = next(c for c in CASES if c.name == name)
@@ -107,3 +108,21 @@ def test_the_command_says_one_line_without_the_key(project, name):
     assert result.returncode == 1 and len(lines) == 1, result.stderr
     assert lines[0].startswith(f"refresh: {case.refused}") and lines[0].endswith("nothing in data/ was changed.")
     assert KEY not in result.stdout + result.stderr
+
+
+def test_a_file_that_cannot_be_replaced_leaves_every_file_as_it_was(project, serve, monkeypatch):
+    serve(Case("good answers", {}, ""))
+    before = data(project)
+    replace = os.replace
+    replaced = []
+
+    def fail_the_second(source, target):
+        if replaced:
+            raise PermissionError(13, "Permission denied", str(target))
+        replace(source, target)
+        replaced.append(target)
+
+    monkeypatch.setattr(os, "replace", fail_the_second)
+    with pytest.raises(PermissionError):
+        refresh(project, TODAY)
+    assert replaced and data(project) == before

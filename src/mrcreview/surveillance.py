@@ -5,21 +5,25 @@
    checked by hand, with their last date.
 2. Every search in data/searches.csv run by `make refresh` is run at PubMed (literature.py) for records
    since its last run; the new ones are appended to data/screening.csv "to screen".
-3. All or nothing: every answer is in hand before any file is written. Every request is made under the
-   limits of registry_client.py. A failure is one line naming the service and the trial or search, exit
-   status 1, and data/ as it was.
+3. All or nothing: every answer is in hand, and the files as they would be written pass the project's own
+   check (in a copy of the project), before any file is written; then all are replaced, or none. Every
+   request is made under the limits of registry_client.py. A failure is one line naming the service and the
+   trial or search, exit status 1, and data/ as it was.
 """
 
 import csv
 import io
 import os
-from datetime import UTC, datetime
+import tempfile
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from mrcreview.bibliography import read_library
+from mrcreview.literature import SERVICE as PUBMED
 from mrcreview.literature import search_pubmed
 from mrcreview.registry_client import Client, ServiceFailed
-from mrcreview.trials import check_trials
+from mrcreview.trials import NCT, check_trials
+from mrcreview.trials import SERVICE as CTGOV
 
 __all__ = ["ServiceFailed", "refresh"]
 
@@ -31,12 +35,19 @@ def read_csv_rows(path: Path) -> tuple[list[str], list[dict]]:
         return list(reader.fieldnames or []), list(reader)
 
 
-def csv_text(header: list[str], rows: list[dict]) -> str:
+def csv_text(header: list[str], rows: list[dict]) -> tuple[str, list[int]]:
+    """The file's text, and the line each row starts on (a cell may hold a line end)."""
     stream = io.StringIO()
     writer = csv.DictWriter(stream, fieldnames=header, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
-    return stream.getvalue()
+    starts, line = [], 2
+    for row in rows:
+        starts.append(line)
+        end = stream.tell()
+        writer.writerow(row)
+        stream.seek(end)
+        line += stream.read().count("\n")  # the row just written, to the end again
+    return stream.getvalue(), starts
 
 
 def known_identifiers(root: Path, screening: list[dict]) -> tuple[set[str], set[str]]:
@@ -52,8 +63,58 @@ def known_identifiers(root: Path, screening: list[dict]) -> tuple[set[str], set[
     return pmids - {""}, dois - {""}
 
 
+def check_result(root: Path, texts: dict[str, str], origins: dict[tuple[str, int], str], today: str) -> None:
+    """Refuse the result unless the project, with these files in data/, passes its own check: the refresh
+    never writes what the next one (which checks first) would stop on. origins names, by file and line,
+    the service and record a row came from."""
+    from mrcreview.validation import check_project  # frictionless takes a second to load
+
+    with tempfile.TemporaryDirectory(prefix="mrcreview-refresh-") as folder:
+        copy = Path(folder)
+        for entry in root.iterdir():
+            if entry.name != "data":
+                (copy / entry.name).symlink_to(entry)
+        (copy / "data").mkdir()
+        for entry in (root / "data").iterdir():
+            target = copy / "data" / entry.name
+            if entry.name in texts:
+                target.write_text(texts[entry.name], encoding="utf-8")
+            else:
+                target.symlink_to(entry)
+        problems = check_project(copy, date.fromisoformat(today))
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        if origin := origins.get((first.file, first.line)):
+            raise ServiceFailed(origin, f"refused, as the check would refuse it: {first}{more}")
+        raise ServiceFailed("the check", f"{first}{more}")
+
+
+def write_all(texts: dict[Path, str]) -> None:
+    """Replace every file, or none: each new text is written beside its file first; should a replacement
+    fail, the files already replaced get their old text back."""
+    old = {path: path.read_bytes() for path in texts}
+    new = {path: path.with_name(path.name + ".new") for path in texts}
+    replaced = []
+    try:
+        for path, text in texts.items():
+            with open(new[path], "w", encoding="utf-8", newline="") as stream:
+                stream.write(text)
+                stream.flush()
+                os.fsync(stream.fileno())
+        for path in texts:
+            os.replace(new[path], path)
+            replaced.append(path)
+    except OSError:
+        for path in replaced:
+            path.write_bytes(old[path])
+        for temporary in new.values():
+            temporary.unlink(missing_ok=True)
+        raise
+
+
 def refresh(root: Path, today: str | None = None) -> str:
-    """Ask every service, then write every file; return the summary."""
+    """Ask every service, check the result, then write every file; return the summary."""
     today = today or datetime.now(UTC).date().isoformat()
     data = root / "data"
     study_header, studies = read_csv_rows(data / "studies.csv")
@@ -74,21 +135,24 @@ def refresh(root: Path, today: str | None = None) -> str:
         search["run_on"], search["found"] = today, str(found)
         added += new
 
-    # every answer is in: write each file beside its target, then put them in place
+    studies_text, study_lines = csv_text(study_header, studies)
+    screening_text, screening_lines = csv_text(screening_header, screening + added)
     texts = {
-        data / "studies.csv": csv_text(study_header, studies),
-        data / "searches.csv": csv_text(search_header, searches),
-        data / "screening.csv": csv_text(screening_header, screening + added),
+        "studies.csv": studies_text,
+        "searches.csv": csv_text(search_header, searches)[0],
+        "screening.csv": screening_text,
     }
-    try:
-        for path, text in texts.items():
-            path.with_suffix(".csv.new").write_text(text, encoding="utf-8")
-    except OSError:
-        for path in texts:
-            path.with_suffix(".csv.new").unlink(missing_ok=True)
-        raise
-    for path in texts:
-        os.replace(path.with_suffix(".csv.new"), path)
+    origins = {
+        ("data/studies.csv", line): f"{CTGOV}: {row['registry_id']}"
+        for line, row in zip(study_lines, studies, strict=True)
+        if NCT.fullmatch(row["registry_id"])
+    }
+    origins |= {
+        ("data/screening.csv", line): f"{PUBMED}: search {row['search_id']}: {row['record_id']}"
+        for line, row in zip(screening_lines[len(screening) :], added, strict=True)
+    }
+    check_result(root, texts, origins, today)
+    write_all({data / name: text for name, text in texts.items()})
 
     lines = [
         f"refresh: {len(trials.checked)} trial(s) checked at ClinicalTrials.gov; "

@@ -9,43 +9,14 @@ import re
 import time
 
 import pytest
+from registry_answers import NCT, esearch, esummary, record, study
 from werkzeug import Response
 
 from helpers import make_minimal, run_module
-from mrcreview import surveillance
+from mrcreview import literature
 from mrcreview.surveillance import ServiceFailed, refresh
 
 TODAY = "2026-11-30"
-NCT = "NCT00000001"  # alpha in the minimal project, status "completed"
-
-
-def study(status: str, **dates: dict) -> dict:
-    """A study record as /studies/{nctId} answers; dates: completionDateStruct, lastUpdatePostDateStruct."""
-    module = {"overallStatus": status, **dates}
-    return {"protocolSection": {"identificationModule": {"nctId": NCT}, "statusModule": module}}
-
-
-def esearch(count: int, ids: list[str]) -> dict:
-    return {
-        "header": {"type": "esearch"},
-        "esearchresult": {"count": str(count), "retmax": str(len(ids)), "idlist": ids},
-    }
-
-
-def esummary(*records: dict) -> dict:
-    return {"result": {"uids": [r["uid"] for r in records], **{r["uid"]: r for r in records}}}
-
-
-def record(uid: str, doi: str = "", title: str = "A title") -> dict:
-    ids = [{"idtype": "pubmed", "value": uid}] + ([{"idtype": "doi", "value": doi}] if doi else [])
-    return {
-        "uid": uid,
-        "title": title,
-        "pubdate": "2026 Mar 3",
-        "source": "J Test",
-        "authors": [{"name": "Doe J"}],
-        "articleids": ids,
-    }
 
 
 @pytest.fixture
@@ -72,7 +43,7 @@ def serve_literature(httpserver, summary: dict | None = None) -> None:
 
 
 def test_a_changed_status_and_new_records_are_written_with_a_summary(project, httpserver, monkeypatch):
-    monkeypatch.setattr(surveillance, "PAGE", 2)  # three records arrive on two pages
+    monkeypatch.setattr(literature, "PAGE", 2)  # three records arrive on two pages
     httpserver.expect_request(f"/ctgov/studies/{NCT}").respond_with_json(
         study(
             "TERMINATED",
@@ -85,12 +56,12 @@ def test_a_changed_status_and_new_records_are_written_with_a_summary(project, ht
         lambda request: Response(json.dumps(pages[request.args["retstart"]]), content_type="application/json")
     )
     # 111 is already in the screening log (never asked for); 222's DOI is already cited in refs.bib
-    summaries = {
-        "222": esummary(record("222", doi="10.1000/alpha.1")),
-        "333": esummary(record("333", doi="10.1000/new.3")),
-    }
+    records = {"222": record("222", doi="10.1000/alpha.1"), "333": record("333", doi="10.1000/new.3")}
     httpserver.expect_request("/eutils/esummary.fcgi").respond_with_handler(
-        lambda request: Response(json.dumps(summaries[request.args["id"]]), content_type="application/json")
+        lambda request: Response(
+            json.dumps(esummary(*(records[uid] for uid in request.args["id"].split(",")))),
+            content_type="application/json",
+        )
     )
     summary = refresh(project, TODAY)
     alpha = next(r for r in rows(project, "studies.csv") if r["study_id"] == "alpha")
@@ -141,19 +112,15 @@ def test_a_busy_service_is_asked_again(project, httpserver):
 @pytest.mark.parametrize(
     "answer, message",
     [
-        (Response(status=404), "ClinicalTrials.gov: not found (HTTP 404)"),
-        (Response(status=500), "ClinicalTrials.gov: gave up after 4 tries: HTTP 500"),
-        (Response("<html>maintenance</html>", status=200), "ClinicalTrials.gov: a malformed answer (not JSON)"),
-        (
-            Response('{"protocolSection": {"statusModule": {"overallStatus": "SUSPENDED"}}}', status=200),
-            "status 'SUSPENDED' has no counterpart in studies.csv's status list",
-        ),
+        (Response(status=404), f"ClinicalTrials.gov: {NCT}: not found (HTTP 404)"),
+        (Response(status=500), f"ClinicalTrials.gov: {NCT}: gave up after 4 tries: HTTP 500"),
+        (Response("<html>maintenance</html>", status=200), f"ClinicalTrials.gov: {NCT}: a malformed answer (not JSON)"),
         (
             Response(json.dumps(study("COMPLETED", completionDateStruct={"date": "June 2027"})), status=200),
-            "completionDateStruct.date 'June 2027' is not in its documented form",
+            f"ClinicalTrials.gov: {NCT}: completionDateStruct.date 'June 2027' is not in its documented form",
         ),
     ],
-    ids=["unknown-nct", "persistent-500", "malformed", "unknown-status", "malformed-date"],
+    ids=["unknown-nct", "persistent-500", "malformed", "malformed-date"],
 )
 def test_a_failed_registry_answer_changes_nothing(project, httpserver, answer, message):
     httpserver.expect_request(f"/ctgov/studies/{NCT}").respond_with_response(answer)
@@ -168,7 +135,7 @@ def test_a_literature_failure_after_the_registry_answered_writes_nothing(project
     httpserver.expect_request(f"/ctgov/studies/{NCT}").respond_with_json(study("TERMINATED"))
     httpserver.expect_request("/eutils/esearch.fcgi").respond_with_json({"esearchresult": {"error": "bad term"}})
     before = data(project)
-    with pytest.raises(ServiceFailed, match="PubMed: an esearch answer without"):
+    with pytest.raises(ServiceFailed, match=re.escape("PubMed: search pubmed-living (esearch): an answer without")):
         refresh(project, TODAY)
     assert data(project) == before  # the registry's new status is not written alone
 
@@ -182,6 +149,8 @@ def test_no_network_is_one_line_within_a_minute_and_changes_nothing(tmp_path):
     assert time.monotonic() - started < 60
     assert result.returncode == 1
     errors = result.stderr.strip().splitlines()
-    assert len(errors) == 1 and errors[0].startswith("refresh: ClinicalTrials.gov: gave up after"), result.stderr
+    assert len(errors) == 1 and errors[0].startswith(f"refresh: ClinicalTrials.gov: {NCT}: gave up after"), (
+        result.stderr
+    )
     assert "nothing in data/ was changed" in errors[0] and "Traceback" not in result.stderr
     assert data(project) == before

@@ -1,12 +1,17 @@
-"""The Sphinx extension: vendored Vega versions matching Altair, links limited to https, search titles escaped."""
+"""The Sphinx extension: vendored Vega versions matching Altair, links limited to https, no raw HTML, search
+titles escaped."""
 
+import io
 import json
 import shutil
+from pathlib import Path
 from types import SimpleNamespace
 
 import altair as alt
 import pytest
+from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.search import js_index
 
 from helpers import ROOT, make_minimal
 from mrcreview.book_extension import vega
@@ -67,39 +72,9 @@ def test_a_link_with_another_scheme_than_https_is_neutralised_and_fails_the_buil
     assert sum("only https:// links" in record.getMessage() for record in caplog.records) == 3
 
 
-def test_a_raw_directive_is_refused_with_a_warning_and_no_html():
-    from docutils.core import publish_doctree
-    from docutils.parsers.rst import directives
-
-    from mrcreview.book_extension.safety import RawRefused
-
-    original = directives._directives.get("raw")
-    directives.register_directive("raw", RawRefused)
-    try:
-        doctree = publish_doctree(
-            ".. raw:: html\n\n   <script>alert(1)</script>\n", settings_overrides={"report_level": 5}
-        )
-    finally:
-        directives._directives.pop("raw", None)
-        if original is not None:
-            directives._directives["raw"] = original
-    from docutils import nodes
-
-    assert not list(doctree.findall(nodes.raw))
-    warnings = [node.astext() for node in doctree.findall(nodes.system_message)]
-    assert any("no unescaped HTML" in text for text in warnings)
-
-
-def test_search_titles_are_stored_escaped_once_however_often_the_index_is_loaded_back(tmp_path):
-    """Sphinx 7.4's search page shows section titles as HTML: the index must carry them as text,
-    and an incremental build, which loads the index back and adds the pages it writes again, must
-    not escape them twice."""
-    import io
-
-    from sphinx.application import Sphinx
-    from sphinx.search import js_index
-
-    project = make_minimal(tmp_path / "project")  # the footer's version and evidence date
+def small_site(folder: Path, pages: dict[str, str]) -> Path:
+    """A Sphinx project of MyST pages with the book's extension, where the footer finds its data."""
+    project = make_minimal(folder)
     (project / "conf.py").write_text(
         'extensions = ["myst_parser", "sphinxcontrib.bibtex", "mrcreview.book_extension"]\n'
         'bibtex_bibfiles = ["refs.bib"]\nmyst_disable_syntax = ["html_block", "html_inline"]\n'
@@ -107,16 +82,37 @@ def test_search_titles_are_stored_escaped_once_however_often_the_index_is_loaded
     )
     (project / "vendor").mkdir()
     (project / "vendor" / "node_modules").symlink_to(ROOT / "vendor" / "node_modules")
-    (project / "index.md").write_text("# Index\n\n```{toctree}\nhostile\nother\n```\n")
+    (project / "index.md").write_text("# Index\n\n```{toctree}\n" + "\n".join(pages) + "\n```\n")
+    for name, text in pages.items():
+        (project / f"{name}.md").write_text(text)
+    return project
+
+
+def build(project: Path) -> str:
+    """Build the site into project/_build/html; its warnings."""
+    warnings = io.StringIO()
+    out = project / "_build"
+    Sphinx(project, project, out / "html", out / "doctrees", "html", status=None, warning=warnings).build()
+    return warnings.getvalue()
+
+
+def test_a_raw_directive_is_refused_with_a_warning_and_no_html(tmp_path):
+    project = small_site(tmp_path / "project", {"page": "# Page\n\n```{raw} html\n<script>alert(1)</script>\n```\n"})
+    warnings = build(project)
+    assert "a raw directive: the book takes no unescaped HTML" in warnings  # which -W turns into a failure
+    assert "<script>alert(1)" not in (project / "_build" / "html" / "page.html").read_text(encoding="utf-8")
+
+
+def test_search_titles_are_stored_escaped_once_however_often_the_index_is_loaded_back(tmp_path):
+    """Sphinx 7.4's search page shows section titles as HTML: the index must carry them as text,
+    and an incremental build, which loads the index back and adds the pages it writes again, must
+    not escape them twice."""
     hostile = "# Hostile\n\n## A <img src=x onerror=alert(1)> & co\n\nText.\n"
-    (project / "hostile.md").write_text(hostile)
-    (project / "other.md").write_text("# Other\n\nText.\n")
+    project = small_site(tmp_path / "project", {"hostile": hostile, "other": "# Other\n\nText.\n"})
 
     def titles_after_a_build() -> set[str]:
-        out = project / "_build"
-        app = Sphinx(project, project, out / "html", out / "doctrees", "html", status=None, warning=io.StringIO())
-        app.build()
-        with open(out / "html" / "searchindex.js", encoding="utf-8") as stream:
+        build(project)
+        with open(project / "_build" / "html" / "searchindex.js", encoding="utf-8") as stream:
             return set(js_index.load(stream)["alltitles"])
 
     once = "A &lt;img src=x onerror=alert(1)&gt; &amp; co"

@@ -1,4 +1,4 @@
-"""Every internal of another library that the book uses (book_extension/private_api.py) still has the
+"""Every internal of another library that the book uses (sphinx_ext/private_api.py) still has the
 shape the book relies on, on the pinned versions: an upgrade that changes one fails here first."""
 
 import inspect
@@ -12,7 +12,7 @@ from myst_nb.sphinx_ import Parser as NotebookParser
 from sphinx.application import Sphinx
 from sphinx.builders.html._assets import _JavaScript
 
-from mrcreview.book_extension import parallel_reading, private_api
+from mrcreview.sphinx_ext import parallel_reading, private_api
 
 
 def test_myst_nb_keeps_the_notebook_client_with_its_glue_data_on_the_document_while_parsing():

@@ -12,7 +12,7 @@ NAME = "mrcreview"
 # a lookup), and sphinxcontrib-bibtex looks one up for every citation it resolves: most of a
 # rebuild's time at scale. Plugins registered at run time are found first, in a dictionary, so
 # every plugin of the groups a build uses is registered once, when the extension loads
-# (book_extension/private_api.py: neither library has a public way to register without a scan).
+# (sphinx_ext/private_api.py: neither library has a public way to register without a scan).
 PYBTEX_GROUPS = [
     "pybtex.backends",
     "pybtex.database.input",
@@ -27,7 +27,7 @@ BIBTEX_GROUPS = ["sphinxcontrib.bibtex.style.referencing"]
 # sphinxcontrib-bibtex formats every entry of the bibliography on every build, twice (the entry and
 # its tooltip): at 50 times today's references, 14 s of each one-row edit. How an entry is formatted
 # depends only on its label, type, fields and names, so a build reuses what the last one formatted
-# (book_extension/references.py keeps it in Sphinx's environment) for every entry that is unchanged.
+# (sphinx_ext/references.py keeps it in Sphinx's environment) for every entry that is unchanged.
 _reused: dict[tuple, FormattedEntry] = {}
 _formatted: dict[tuple, FormattedEntry] = {}
 
@@ -66,7 +66,7 @@ class ReviewStyle(PlainStyle):
 
 
 def register() -> None:
-    from mrcreview.book_extension.private_api import bibtex_runtime_plugins, pybtex_runtime_plugins
+    from mrcreview.sphinx_ext.private_api import bibtex_runtime_plugins, pybtex_runtime_plugins
 
     # One scan of every installed package's entry points for all the groups: pybtex's register_plugin
     # scans them all again for each plugin, even when forced (0.6 s of every build's start).

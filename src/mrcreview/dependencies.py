@@ -5,7 +5,7 @@ noted as a call (function, arguments, a digest of what it returned), where the p
 
 - in the page's kernel, each call is glued into the notebook's own outputs under a key of its own
   (`myst_nb.glue`, hidden): Sphinx gets them back with the executed notebook, while MyST-NB parses
-  the page (book_extension/data_used.py), with no environment variable and no side file;
+  the page (sphinx_ext/data_used.py), with no environment variable and no side file;
 - in Sphinx itself (a {n} role, a directive), the extension notes the call it makes (`noted`).
 
 Before the next build decides what to read, `changed_pages` makes every noted call again: a page

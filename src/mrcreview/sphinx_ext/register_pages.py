@@ -6,9 +6,6 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from mrcreview.book_extension.data_used import read
-from mrcreview.book_extension.directives import role
-from mrcreview.book_extension.roles import std_ref
 from mrcreview.register import (
     REGISTER_PARTS,
     Entry,
@@ -18,6 +15,9 @@ from mrcreview.register import (
     register_part_entries,
     study_anchor,
 )
+from mrcreview.sphinx_ext.data_used import read
+from mrcreview.sphinx_ext.directives import role
+from mrcreview.sphinx_ext.roles import std_ref
 from mrcreview.untrusted import script_json
 
 

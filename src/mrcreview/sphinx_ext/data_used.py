@@ -16,8 +16,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util.docutils import SphinxDirective
 
-from mrcreview.book_extension import private_api
 from mrcreview.dependencies import changed_pages, glued_calls, noted
+from mrcreview.sphinx_ext import private_api
 
 CALLS = "mrcreview_calls"  # env.temp_data: the calls of the page being read
 DIRECTIVE = "data-used"

@@ -10,7 +10,7 @@ LaTeX builds, so the parallel site is identical to the serial one. Both are decl
 
 from sphinx.application import Sphinx
 
-from mrcreview.book_extension import private_api
+from mrcreview.sphinx_ext import private_api
 
 READ_SAFE_UNDECLARED = ("sphinx_multitoc_numbering", "sphinx_jupyterbook_latex")
 

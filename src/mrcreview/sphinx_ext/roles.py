@@ -3,9 +3,9 @@
 from docutils import nodes
 from sphinx import addnodes
 
-from mrcreview.book_extension.data_used import read
 from mrcreview.loading import number_text
 from mrcreview.register import anchor
+from mrcreview.sphinx_ext.data_used import read
 
 NUMBERS_PLACED = "mrcreview_numbers"  # env.temp_data: the page's numbers, for its evidence summary
 

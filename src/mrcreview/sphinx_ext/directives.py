@@ -9,11 +9,11 @@ from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from mrcreview.book_extension.data_used import read
-from mrcreview.book_extension.roles import numbers_placed
 from mrcreview.changes import whats_new_markdown
 from mrcreview.loading import load_figure
 from mrcreview.register import NUMBER_ROLE
+from mrcreview.sphinx_ext.data_used import read
+from mrcreview.sphinx_ext.roles import numbers_placed
 from mrcreview.tables import EVIDENCE_HEADING, evidence_summary_markdown
 
 

@@ -14,7 +14,7 @@
 from sphinx.application import Sphinx
 
 from mrcreview.bibstyle import register as register_bibliography_style
-from mrcreview.book_extension import (
+from mrcreview.sphinx_ext import (
     data_used,
     directives,
     glossary,

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-from mrcreview.book_extension import private_api
 from mrcreview.changes import current_version, release_date
 from mrcreview.loading import evidence_as_of
 from mrcreview.register import REGISTER_INDEX
+from mrcreview.sphinx_ext import private_api
 
 
 def footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

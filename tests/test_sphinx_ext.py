@@ -14,8 +14,8 @@ from sphinx.errors import ExtensionError
 from sphinx.search import js_index
 
 from helpers import ROOT, make_minimal
-from mrcreview.book_extension import vega
-from mrcreview.book_extension.vega import VEGA_FILES, VENDOR, vendored_versions, version_mismatches
+from mrcreview.sphinx_ext import vega
+from mrcreview.sphinx_ext.vega import VEGA_FILES, VENDOR, vendored_versions, version_mismatches
 
 
 def test_vendored_versions_are_those_altair_expects():
@@ -60,7 +60,7 @@ def test_a_link_with_another_scheme_than_https_is_neutralised_and_fails_the_buil
     from docutils.parsers.rst import Parser
     from docutils.utils import new_document
 
-    from mrcreview.book_extension.safety import refuse_unsafe_links
+    from mrcreview.sphinx_ext.safety import refuse_unsafe_links
 
     doctree = new_document("chapter", get_default_settings(Parser))
     targets = ["javascript:alert(1)", "java\tscript:alert(1)", "data:text/html,x", "https://doi.org/10.1/x", "a.html#b"]
@@ -76,7 +76,7 @@ def small_site(folder: Path, pages: dict[str, str]) -> Path:
     """A Sphinx project of MyST pages with the book's extension, where the footer finds its data."""
     project = make_minimal(folder)
     (project / "conf.py").write_text(
-        'extensions = ["myst_parser", "sphinxcontrib.bibtex", "mrcreview.book_extension"]\n'
+        'extensions = ["myst_nb", "sphinxcontrib.bibtex", "mrcreview.sphinx_ext"]\n'
         'bibtex_bibfiles = ["refs.bib"]\nmyst_disable_syntax = ["html_block", "html_inline"]\n'
         'exclude_patterns = ["_build", "vendor", "book", "data"]\nhtml_theme = "basic"\n'
     )

@@ -9,7 +9,7 @@ import pytest
 from sphinx.application import Sphinx
 
 from helpers import ROOT, make_minimal
-from mrcreview.book_extension.data_used import DataUsedCollector
+from mrcreview.sphinx_ext.data_used import DataUsedCollector
 
 pytestmark = pytest.mark.build  # executes notebooks
 
@@ -46,7 +46,7 @@ PAGES = {
     "book/plain-c": "# Plain C\n\nNothing read.\n",
 }
 CONF = """
-extensions = ["myst_nb", "sphinxcontrib.bibtex", "mrcreview.book_extension"]
+extensions = ["myst_nb", "sphinxcontrib.bibtex", "mrcreview.sphinx_ext"]
 bibtex_bibfiles = ["refs.bib"]
 bibtex_default_style = "mrcreview"
 nb_execution_mode = "force"

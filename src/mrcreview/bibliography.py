@@ -6,6 +6,7 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
+from pybtex.bibtex.utils import split_name_list
 
 from mrcreview.problems import Problem
 from mrcreview.untrusted import DOI, link_problem, text_problem
@@ -40,6 +41,17 @@ def _value(entry: Entry, name: str) -> str:
     return str(field.value).strip() if field is not None else ""
 
 
+def field_values(entry: Entry) -> dict[str, str]:
+    """Every field of an entry by its name in lower case, as the check reads it."""
+    return {field.key.lower(): _value(entry, field.key.lower()) for field in entry.fields}
+
+
+def author_names(entry: Entry) -> list[str]:
+    """The entry's authors, split as the build's pybtex splits them: on "and" in any case, never
+    inside braces ({Food and Drug Administration} is one name)."""
+    return split_name_list(_value(entry, "author"))
+
+
 def field_problems(entry: Entry, file: str) -> list[Problem]:
     """Every field of an entry held to the rule for text from pull requests (untrusted.py)."""
     found, seen = [], set()
@@ -48,7 +60,11 @@ def field_problems(entry: Entry, file: str) -> list[Problem]:
         if name in seen:
             found.append(Problem(file, line, name, "each field once (field names ignore case)", repr(field.key)))
         seen.add(name)
-        if broken := text_problem(value, MAX_FIELD):
+        if field.enclosing == "no-enclosing":
+            # bibtexparser leaves a # concatenation, a month macro or an undefined @string name as
+            # written, where the build's pybtex joins or expands it: the two would read it apart.
+            found.append(Problem(file, line, name, "a value in braces or quotes, a number or an @string name", value))
+        elif broken := text_problem(value, MAX_FIELD):
             found.append(Problem(file, line, name, *broken))
         elif LINK_COMMAND.search(value):
             expected = "no \\url or \\href command (the address belongs in the url field)"
@@ -72,7 +88,7 @@ def check_entry(entry: Entry, file: str) -> list[Problem]:
     for name in ("author", "title", "year"):
         if not _value(entry, name):
             problem(name, f"a non-empty {name} for @{entry.entry_type}{{{entry.key}}}", "none")
-    names = [name.strip() for name in re.split(r"\s+and\s+", _value(entry, "author"))]
+    names = author_names(entry)
     if "others" in names[:-1]:
         problem(
             "author", "'and others' only at the end of the list (BibTeX drops every name after it)", "a name after it"

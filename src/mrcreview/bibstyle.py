@@ -2,8 +2,6 @@
 
 from importlib.metadata import entry_points
 
-import pybtex.plugin
-import sphinxcontrib.bibtex.plugin
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.template import field, href, join
@@ -13,7 +11,8 @@ NAME = "mrcreview"
 # pybtex finds a plugin by scanning the entry points of every installed package (about 10 ms
 # a lookup), and sphinxcontrib-bibtex looks one up for every citation it resolves: most of a
 # rebuild's time at scale. Plugins registered at run time are found first, in a dictionary, so
-# every plugin of the groups a build uses is registered once, when the extension loads.
+# every plugin of the groups a build uses is registered once, when the extension loads
+# (sphinx_ext/private_api.py: neither library has a public way to register without a scan).
 PYBTEX_GROUPS = [
     "pybtex.backends",
     "pybtex.database.input",
@@ -28,7 +27,7 @@ BIBTEX_GROUPS = ["sphinxcontrib.bibtex.style.referencing"]
 # sphinxcontrib-bibtex formats every entry of the bibliography on every build, twice (the entry and
 # its tooltip): at 50 times today's references, 14 s of each one-row edit. How an entry is formatted
 # depends only on its label, type, fields and names, so a build reuses what the last one formatted
-# (sphinx_ext keeps it in Sphinx's environment) for every entry that is unchanged.
+# (sphinx_ext/references.py keeps it in Sphinx's environment) for every entry that is unchanged.
 _reused: dict[tuple, FormattedEntry] = {}
 _formatted: dict[tuple, FormattedEntry] = {}
 
@@ -67,13 +66,15 @@ class ReviewStyle(PlainStyle):
 
 
 def register() -> None:
+    from mrcreview.sphinx_ext.private_api import bibtex_runtime_plugins, pybtex_runtime_plugins
+
     # One scan of every installed package's entry points for all the groups: pybtex's register_plugin
     # scans them all again for each plugin, even when forced (0.6 s of every build's start).
     installed = entry_points()
     for group in PYBTEX_GROUPS:
-        plugins = pybtex.plugin._RUNTIME_PLUGINS.setdefault(group, {})
+        plugins = pybtex_runtime_plugins().setdefault(group, {})
         plugins.update((entry_point.name, entry_point.load()) for entry_point in installed.select(group=group))
     for group in BIBTEX_GROUPS:
-        plugins = sphinxcontrib.bibtex.plugin._runtime_plugins[group]
+        plugins = bibtex_runtime_plugins()[group]
         plugins.update((entry_point.name, entry_point.load()) for entry_point in installed.select(group=group))
-    pybtex.plugin._RUNTIME_PLUGINS["pybtex.style.formatting"][NAME] = ReviewStyle
+    pybtex_runtime_plugins()["pybtex.style.formatting"][NAME] = ReviewStyle

@@ -1,22 +1,32 @@
-"""Which data each page used, recorded while the book builds, so the next build re-reads exactly
-the pages whose data changed.
+"""Which data each page used, so that the next build re-reads exactly the pages whose data changed.
 
-While Sphinx reads a page, MRCREVIEW_RECORD names a record file for it (sphinx_ext sets it, and
-the page's kernel inherits it). Every function that reads the project's files for a chapter is
-`@recorded`: each call from a chapter or from a {n} role appends one line, the call and a digest of
-what it returned. Before the next build decides what to read, `changed_pages` makes every recorded
-call again: a page whose answers differ is read, and its code run, again. Nothing is inferred from
-a chapter's text, so a page depends on exactly the rows, counts and files it was given.
+Every function that reads the project's files for a page is `@recorded`. Its outermost calls are
+noted as a call (function, arguments, a digest of what it returned), where the page is read:
+
+- in the page's kernel, each call is glued into the notebook's own outputs under a key of its own
+  (`myst_nb.glue`, hidden): Sphinx gets them back with the executed notebook, while MyST-NB parses
+  the page (sphinx_ext/data_used.py), with no environment variable and no side file;
+- in Sphinx itself (a {n} role, a directive), the extension notes the call it makes (`noted`).
+
+Before the next build decides what to read, `changed_pages` makes every noted call again: a page
+whose answers differ is read, and its code run, again. Nothing is inferred from a chapter's text,
+so a page depends on exactly the rows, counts and files it was given.
 """
 
 import functools
 import hashlib
+import itertools
 import json
-import os
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 
+# Kept for kernels.py, which still hands it to a kernel started ahead; nothing reads it any more.
 RECORD = "MRCREVIEW_RECORD"
-_calls_open = 0  # only the outermost call is recorded: what a loader reads inside is its own business
+MIME_TYPE = "application/vnd.mrcreview.call+json"
+GLUE_KEY = "mrcreview-call-"
+_calls_open = 0  # only the outermost call is noted: what a loader reads inside is its own business
+_glued = itertools.count()  # the kernel's calls, each under a glue key of its own
 
 
 def digest(value) -> str:
@@ -26,9 +36,46 @@ def digest(value) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def call_note(name: str, args: tuple, kwargs: dict, result) -> dict:
+    """One call as it is kept between builds: JSON, so it passes through a notebook output."""
+    return json.loads(
+        json.dumps({"call": name, "args": list(args), "kwargs": kwargs, "digest": digest(result)}, default=str)
+    )
+
+
+def noted(function, *args, root: Path, **kwargs) -> tuple[object, dict]:
+    """Call a @recorded function for a page that Sphinx reads: its result, and the call's note."""
+    result = function(*args, root=root, **kwargs)
+    return result, call_note(function.__name__, args, kwargs, result)
+
+
+class _GluedCall:
+    """A call as a notebook output of its own MIME type (what myst_nb.glue stores)."""
+
+    def __init__(self, note: dict):
+        self.note = note
+
+    def _repr_mimebundle_(self, include=None, exclude=None):  # IPython's display protocol
+        return {MIME_TYPE: self.note, "text/plain": f"{self.note['call']}(...)"}
+
+
+def in_a_kernel() -> bool:
+    """Running in a Jupyter kernel (a chapter's code), not in Sphinx or a script."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "kernel", None) is not None
+
+
+def glue_call(note: dict) -> None:
+    """In a chapter's kernel: the call goes into the notebook's outputs, hidden from readers."""
+    from myst_nb import glue
+
+    glue(f"{GLUE_KEY}{next(_glued)}", _GluedCall(note), display=False)
+
+
 def recorded(function):
-    """Record each call of a function that reads the project's files (its `root` is not recorded:
-    the next build answers for its own project)."""
+    """Note each outermost call of a function that reads the project's files (its `root` is not
+    noted: the next build answers for its own project)."""
 
     @functools.wraps(function)
     def call(*args, root: Path | None = None, **kwargs):
@@ -38,31 +85,23 @@ def recorded(function):
             result = function(*args, root=root, **kwargs)
         finally:
             _calls_open -= 1
-        record = os.environ.get(RECORD)
-        if record and _calls_open == 0:
-            line = {"call": function.__name__, "args": list(args), "kwargs": kwargs, "digest": digest(result)}
-            with open(record, "a", encoding="utf-8") as stream:
-                stream.write(json.dumps(line, sort_keys=True, default=str) + "\n")
+        if _calls_open == 0 and in_a_kernel():
+            glue_call(call_note(function.__name__, args, kwargs, result))
         return result
 
     call.recorded = True
     return call
 
 
-def record_file(folder: Path, docname: str) -> Path:
-    return folder / f"{docname}.jsonl"
-
-
-def start_record(folder: Path, docname: str) -> None:
-    """Called as Sphinx starts reading a page: its record begins empty."""
-    path = record_file(folder, docname)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("", encoding="utf-8")
-    os.environ[RECORD] = str(path)
+def glued_calls(glue_data: Mapping) -> list[dict]:
+    """The calls a notebook's kernel glued, in the order it made them, from MyST-NB's glue data
+    (glue key -> output whose "data" maps MIME types to values)."""
+    keys = [key for key in glue_data if key.startswith(GLUE_KEY) and key[len(GLUE_KEY) :].isdigit()]
+    return [dict(glue_data[key]["data"][MIME_TYPE]) for key in sorted(keys, key=lambda k: int(k[len(GLUE_KEY) :]))]
 
 
 def answer(call: dict, root: Path) -> str:
-    """What a recorded call returns now; a call that fails now (a row removed) answers so."""
+    """What a noted call returns now; a call that fails now (a row removed) answers so."""
     import mrcreview
 
     function = getattr(mrcreview, call["call"]).__wrapped__
@@ -72,16 +111,12 @@ def answer(call: dict, root: Path) -> str:
         return f"failed: {err!r}"
 
 
-def changed_pages(folder: Path, root: Path, docnames: set[str]) -> set[str]:
-    """The pages, among docnames, whose recorded calls now answer differently."""
+def changed_pages(calls: Mapping[str, list[dict]], root: Path, docnames: set[str]) -> set[str]:
+    """The pages, among docnames, whose noted calls now answer differently."""
     answers: dict[str, str] = {}
     changed = set()
     for docname in sorted(docnames):
-        path = record_file(folder, docname)
-        if not path.exists():
-            continue
-        for line in path.read_text(encoding="utf-8").splitlines():
-            call = json.loads(line)
+        for call in calls.get(docname, []):
             key = json.dumps([call["call"], call["args"], call["kwargs"]], sort_keys=True)
             if key not in answers:
                 answers[key] = answer(call, root)

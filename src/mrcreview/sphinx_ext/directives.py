@@ -1,0 +1,79 @@
+"""Directives that render the data as a page is read: the evidence behind a page's numbers, a
+figure of data/figures.csv, and What's new."""
+
+import re
+
+from docutils import nodes
+from docutils.parsers.rst import roles
+from docutils.statemachine import StringList
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from mrcreview.changes import whats_new_markdown
+from mrcreview.loading import load_figure
+from mrcreview.register import NUMBER_ROLE
+from mrcreview.sphinx_ext.data_used import read
+from mrcreview.sphinx_ext.roles import numbers_placed
+from mrcreview.tables import EVIDENCE_HEADING, evidence_summary_markdown
+
+
+def parsed(directive: SphinxDirective, text: str) -> list[nodes.Node]:
+    """MyST made by the package, parsed in place of the directive."""
+    holder = nodes.Element()
+    lines = StringList(text.splitlines(), source=directive.get_source_info()[0])
+    directive.state.nested_parse(lines, directive.content_offset, holder)
+    return holder.children
+
+
+def role(directive: SphinxDirective, name: str, text: str) -> list[nodes.Node]:
+    """What {name}`text` makes where the directive stands, as if written in the page (a citation is noted)."""
+    function, _ = roles.role(name, directive.state_machine.language, directive.lineno, directive.state.reporter)
+    made, _ = function(name, f"{{{name}}}`{text}`", text, directive.lineno, directive.state.inliner)
+    return made
+
+
+def end_with_evidence_summary(app: Sphinx, docname: str, source: list[str]) -> None:
+    """A page that places numbers ends with the studies behind them."""
+    if NUMBER_ROLE.search(source[0]):
+        source[0] = source[0].rstrip("\n") + f"\n\n## {EVIDENCE_HEADING}\n\n```{{evidence-summary}}\n```\n"
+
+
+class EvidenceSummary(SphinxDirective):
+    """The studies behind the numbers the page placed with {n}: added by end_with_evidence_summary."""
+
+    def run(self):
+        text = read(self.env, evidence_summary_markdown, *numbers_placed(self.env))
+        container = nodes.container(classes=["evidence-summary"])
+        container += parsed(self, text)
+        return [container]
+
+
+class WhatsNew(SphinxDirective):
+    """The changes since the current release and in it (changes.py), made as Sphinx reads the page."""
+
+    def run(self):
+        return parsed(self, read(self.env, whats_new_markdown))
+
+
+class EvidenceFigure(SphinxDirective):
+    """A figure of data/figures.csv, glued by the chapter's mr.glue_figure("<id>"): places the chart
+    as fig-<id> with the block's text as caption, then its numbers as table tbl-<id>, then, for a forest
+    plot with a pooling rule, the pooled estimate or why there is none."""
+
+    required_arguments = 1
+    has_content = True
+
+    def run(self):
+        figure_id = self.arguments[0]
+        try:
+            figure, _ = read(self.env, load_figure, figure_id)
+        except KeyError:
+            message = f"evidence-figure {figure_id[:80]!r}: expected a figure_id of data/figures.csv; found none"
+            return [self.state.document.reporter.warning(message, line=self.lineno)]
+        caption = "\n".join(self.content)
+        fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", caption)), default=0) + 1)
+        text = f"{fence}{{glue:figure}} fig-{figure_id}\n:name: fig-{figure_id}\n\n{caption}\n{fence}\n\n"
+        text += f"```{{glue:md}} tbl-{figure_id}\n:format: myst\n```\n"
+        if isinstance(figure["pool"], str):
+            text += f"\n```{{glue:md}} pool-{figure_id}\n:format: myst\n```\n"
+        return parsed(self, text)

@@ -1,0 +1,100 @@
+"""What each page's HTML gets or loses as it is written (html-page-context)."""
+
+import html
+import re
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+from mrcreview.changes import current_version, release_date
+from mrcreview.loading import evidence_as_of
+from mrcreview.register import REGISTER_INDEX
+from mrcreview.sphinx_ext import private_api
+
+
+def footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Version, release date and evidence date on every page, with a link to how to cite it."""
+    root = Path(app.srcdir)
+    link = context["pathto"]("book/how-to-cite")
+    context["theme_extra_footer"] = (
+        f"<p>Version {html.escape(current_version(root))} ({html.escape(release_date(root))}) · "
+        f"evidence checked up to {evidence_as_of(root=root):%d %B %Y} · "
+        f'<a href="{link}">How to cite</a></p>'
+    )
+
+
+def accessible_citations(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """docutils marks bibliography entries role="doc-biblioentry" inside role="list", which
+    screen readers and axe reject (a list must hold list items)."""
+    if "body" in context:
+        context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+TABLE = re.compile(r"<table\b.*?</table>", re.S)
+
+
+def label_cells(table: str) -> str:
+    """Give each body cell its column's header as data-label, so that on a phone the stylesheet can
+    show a wide table as one block per row, each value under its header's name."""
+    head = re.search(r"<thead>(.*?)</thead>", table, re.S)
+    if head is None:
+        return table
+    names = [
+        html.unescape(re.sub(r"<[^>]+>", "", th)).strip()
+        for th in re.findall(r"<th\b[^>]*>(.*?)</th>", head.group(1), re.S)
+    ]
+    labels = [html.escape(name, quote=True) for name in names]
+
+    def row(match: re.Match) -> str:
+        column = iter(labels)
+        return re.sub(r"<td\b", lambda _: f'<td data-label="{next(column, "")}"', match.group(0))
+
+    return re.sub(
+        r"<tbody>.*?</tbody>", lambda body: re.sub(r"<tr\b.*?</tr>", row, body.group(0), flags=re.S), table, flags=re.S
+    )
+
+
+def stackable_tables(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if "body" in context:
+        context["body"] = TABLE.sub(lambda table: label_cells(table.group(0)), context["body"])
+
+
+def tidy_page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Load the Vega libraries only on pages with a chart, and drop Thebe, which the book does not use
+    (the default theme declares its THEBE_JS_URL twice, an error in every browser console)."""
+    if "script_files" not in context:
+        return
+    has_chart = "vegaEmbed(" in context.get("body", "")
+
+    def keep(script) -> bool:
+        name, body = private_api.script_file_and_body(script)
+        if "thebe" in name or "THEBE_JS_URL" in body:
+            return False
+        return has_chart or "/vendor/vega" not in f"/{name}"
+
+    context["script_files"] = [script for script in context["script_files"] if keep(script)]
+
+
+SECTION_TOGGLE = re.compile(r'(<a class="[^"]*reference internal" href="[^"]*">([^<]*)</a><details[^>]*>)<summary>')
+
+
+def named_section_toggles(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The theme opens a section's pages in the navigation with a <summary> that holds only an icon:
+    screen readers announce nothing (axe's summary-name). Each is named after the section it opens."""
+    draw = context.get("generate_toctree_html")
+    if draw is None:
+        return
+
+    def named(*args, **kwargs):
+        def label(match: re.Match) -> str:
+            section = html.escape(html.unescape(match.group(2)), quote=True)
+            return f'{match.group(1)}<summary aria-label="Pages of {section}">'
+
+        return SECTION_TOGGLE.sub(label, str(draw(*args, **kwargs)))
+
+    context["generate_toctree_html"] = named
+
+
+def register_moved_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if pagename == f"book/{REGISTER_INDEX}":
+        app.add_js_file("register-moved.js")  # on this page only

@@ -1,0 +1,42 @@
+"""Every page is written again when a part that every page may show changes.
+
+Every page shows parts of the others: their titles (navigation, previous and next, {doc} and {ref}
+links), their section, figure and table numbers ({numref}), and the glossary's terms (the first use
+of each links to it). Sphinx rewrites only the page where one changed: when any changes, every page
+is rewritten (not re-read: no code runs again).
+"""
+
+import copy
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.environment.collectors import EnvironmentCollector
+
+
+def shared_parts(env: BuildEnvironment) -> tuple:
+    std = env.get_domain("std")
+    titles = {docname: title.astext() for docname, title in env.titles.items()}
+    sections = {name: title for name, (_, _, title) in std.labels.items()}
+    terms = {(name, docname, anchor) for name, _, kind, docname, anchor, _ in std.get_objects() if kind == "term"}
+    # copies: Sphinx empties a page's numbers in place when it reads the page again
+    return titles, sections, terms, copy.deepcopy(env.toc_secnumbers), copy.deepcopy(env.toc_fignumbers)
+
+
+class SharedPartsCollector(EnvironmentCollector):
+    """What the last build's pages shared, in env.mrcreview_shared: the whole book's, not a page's,
+    so reading a page clears nothing and parallel readers have nothing to merge."""
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        pass
+
+    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+        pass
+
+    def process_doc(self, app: Sphinx, doctree) -> None:
+        pass
+
+    def get_updated_docs(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
+        seen = shared_parts(env)
+        before = getattr(env, "mrcreview_shared", None)
+        env.mrcreview_shared = seen
+        return sorted(env.found_docs) if before is not None and before != seen else []

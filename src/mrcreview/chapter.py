@@ -2,7 +2,7 @@
 
 A chapter builds with `glue_*` in a hidden cell and places the result with {glue:text},
 {glue:md}, or for a figure an evidence-figure block; the check refuses a key no cell glues.
-A single reported number needs no code: {n}`outcome-id` places it (sphinx_ext.py).
+A single reported number needs no code: {n}`outcome-id` places it (sphinx_ext/roles.py).
 """
 
 import pandas as pd

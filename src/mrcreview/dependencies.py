@@ -21,8 +21,6 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-# Kept for kernels.py, which still hands it to a kernel started ahead; nothing reads it any more.
-RECORD = "MRCREVIEW_RECORD"
 MIME_TYPE = "application/vnd.mrcreview.call+json"
 GLUE_KEY = "mrcreview-call-"
 _calls_open = 0  # only the outermost call is noted: what a loader reads inside is its own business

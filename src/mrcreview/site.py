@@ -2,7 +2,7 @@
 the whole build succeeded. A failed or stopped build leaves the last good site exactly as it was.
 
 The data check runs first (cli.py). Sphinx keeps its state between builds in _build/work and reads
-again only the pages whose source or recorded data changed (sphinx_ext.py); a change to what every
+again only the pages whose source or recorded data changed (sphinx_ext/data_used.py); a change to what every
 page depends on (FINGERPRINTED, the package's code) starts afresh.
 """
 

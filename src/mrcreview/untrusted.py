@@ -5,7 +5,7 @@ Before anything is built, the check holds each value to this rule: a sane length
 characters, links only to https:// addresses, and (in the CSV files readers download and open
 in spreadsheets) no value a spreadsheet would run as a formula. Where a value is placed in a
 page it is escaped: markdown.md_escape for MyST, html.escape for HTML, and the search index
-carries titles escaped (sphinx_ext.escape_search_titles).
+carries titles escaped (sphinx_ext/search.py).
 """
 
 import json

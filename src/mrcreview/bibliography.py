@@ -7,6 +7,7 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
+from mrcreview.inputs import read_input
 from mrcreview.problems import Problem
 from mrcreview.untrusted import DOI, link_problem, text_problem
 
@@ -17,9 +18,12 @@ KEY = re.compile(r"[a-z][a-z0-9]*")
 
 
 def read_library(path: Path):
-    """Parse refs.bib; a file that is not UTF-8 is itself a problem, not a crash. bibtexparser also
-    logs each block it cannot parse: the check reports those itself, once, in its own words."""
-    text = path.read_bytes().decode("utf-8")
+    return parse_library(path.read_bytes().decode("utf-8"))
+
+
+def parse_library(text: str):
+    """Parse BibTeX. bibtexparser logs each block it cannot parse: the check reports those itself, once,
+    in its own words."""
     parser_log = logging.getLogger("bibtexparser")
     level = parser_log.level
     parser_log.setLevel(logging.CRITICAL)
@@ -92,14 +96,18 @@ def check_entry(entry: Entry, file: str) -> list[Problem]:
     return found
 
 
-def check_bibliography(path: Path, file: str = "refs.bib") -> tuple[list[Problem], set[str] | None]:
-    """Return the problems of refs.bib and the keys it defines (None when it cannot be read at all)."""
-    if not path.exists():
-        return [Problem(file, None, None, "a BibTeX file at the project root", "no such file")], None
+def check_bibliography(
+    root: Path, file: str = "refs.bib", missing: str = "a BibTeX file at the project root"
+) -> tuple[list[Problem], set[str] | None]:
+    """Return the problems of the BibTeX file `file` and the keys it defines (None when it cannot be read at
+    all)."""
+    raw = read_input(root, file, missing)
+    if isinstance(raw, Problem):
+        return [raw], None
     try:
-        library = read_library(path)
+        library = parse_library(raw.decode("utf-8"))
     except UnicodeDecodeError as err:
-        line = path.read_bytes()[: err.start].count(b"\n") + 1
+        line = raw[: err.start].count(b"\n") + 1
         return [Problem(file, line, None, "text encoded as UTF-8", f"byte {err.object[err.start]:#04x}")], None
     problems: list[Problem] = []
     # The key of an entry that cannot be parsed still counts as defined: its one message is the root

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from mrcreview.inputs import read_input
 from mrcreview.problems import Problem
 from mrcreview.untrusted import DOI, link_problem, text_problem
 
@@ -17,6 +18,7 @@ REQUIRED = ("cff-version", "message", "title", "version", "date-released", "auth
 VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
 LINK_KEYS = {"url", "repository", "repository-code", "repository-artifact", "license-url"}
 MAX_VALUE = 500
+MAX_FILE = 64 * 2**10  # bytes: today's is 1 KB
 
 
 def read_citation(root: Path) -> dict:
@@ -43,11 +45,14 @@ def _scalars(node, key: str = ""):
 
 
 def check_citation_file(root: Path) -> list[Problem]:
-    path = root / FILE
-    if not path.exists():
-        return [Problem(FILE, None, None, "a CITATION.cff file at the project root", "no such file")]
+    raw = read_input(root, FILE, "a CITATION.cff file at the project root", MAX_FILE)
+    if isinstance(raw, Problem):
+        return [raw]
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = raw.decode("utf-8")
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text)):
+            # an alias repeats a node without copying it: nine of nine levels are a billion values to walk
+            return [Problem(FILE, None, None, "YAML without aliases (*name)", "an alias")]
         tree = yaml.compose(text)
         data = yaml.safe_load(text)
     except UnicodeDecodeError as err:
@@ -55,6 +60,8 @@ def check_citation_file(root: Path) -> list[Problem]:
     except yaml.YAMLError as err:
         line = err.problem_mark.line + 1 if getattr(err, "problem_mark", None) else None
         return [Problem(FILE, line, None, "valid YAML", str(getattr(err, "problem", None) or "a syntax error"))]
+    except RecursionError:
+        return [Problem(FILE, None, None, "YAML nested a few levels deep", "deeper nesting")]
     if not isinstance(data, dict):
         return [Problem(FILE, 1, None, "a mapping of CITATION.cff keys", type(data).__name__)]
     problems = [

@@ -5,6 +5,7 @@ import csv
 import io
 from pathlib import Path
 
+from mrcreview.inputs import read_input
 from mrcreview.problems import Problem
 from mrcreview.schema import DESCRIPTOR
 from mrcreview.untrusted import DECIMAL, INTEGER, MAX_TEXT, text_problem
@@ -20,10 +21,9 @@ TYPE_NAMES = {
 def read_rows(root: Path, res: dict) -> tuple[list[tuple[int, dict]], list[Problem]]:
     """Check the raw CSV (encoding, line ends, header, spaces) and return its rows with line numbers."""
     file = f"data/{res['path']}"
-    path = root / "data" / res["path"]
-    if not path.exists():
-        return [], [Problem(file, None, None, f"the table {res['name']!r} named in {DESCRIPTOR}", "no such file")]
-    raw = path.read_bytes()
+    raw = read_input(root, file, f"the table {res['name']!r} named in {DESCRIPTOR}")
+    if isinstance(raw, Problem):
+        return [], [raw]
     if not raw.strip():
         return [], [Problem(file, 1, None, "a header row and data rows", "an empty file")]
     problems = []

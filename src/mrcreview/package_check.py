@@ -2,30 +2,27 @@
 tables validated against it by the frictionless library, with each error told in the check's words."""
 
 import copy
-import json
 import re
 from pathlib import Path
 
 import frictionless
 
 from mrcreview.csv_rows import TYPE_NAMES, read_rows
+from mrcreview.inputs import read_json
 from mrcreview.problems import Problem
 from mrcreview.schema import DESCRIPTOR, resource
 from mrcreview.untrusted import text_problem
+
+MAX_DESCRIPTOR = 2**20  # bytes: today's descriptor is 30 KB
 
 
 def read_schema(root: Path) -> tuple[dict | None, "frictionless.Package | None", list[Problem]]:
     """The descriptor, and the package Frictionless made of it (read once: it takes a third of the check)."""
     path = root / "data" / DESCRIPTOR
     name = f"data/{DESCRIPTOR}"
-    if not path.exists():
-        return None, None, [Problem(name, None, None, "the data package schema", "no such file")]
-    try:
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        return None, None, [Problem(name, None, None, "a UTF-8 JSON file", "bytes that are not UTF-8")]
-    except json.JSONDecodeError as err:
-        return None, None, [Problem(name, err.lineno, None, "valid JSON", err.msg)]
+    descriptor = read_json(root, name, "the data package schema", MAX_DESCRIPTOR)
+    if isinstance(descriptor, Problem):
+        return None, None, [descriptor]
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         return None, None, [Problem(name, None, "resources", "a data package with a list of resources", "none")]
     package, errors = None, []

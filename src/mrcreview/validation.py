@@ -3,7 +3,7 @@
 The data package schema (data/datapackage.json) carries every per-column rule and is
 enforced by the frictionless library (package_check.py); the raw file format (csv_rows.py),
 rules across columns and tables (data_rules.py), citations and chapters are checked by
-their own modules.
+their own modules, each file opened only through inputs.py.
 """
 
 from datetime import date
@@ -21,8 +21,12 @@ from mrcreview.data_rules import (
     search_problems,
     study_problems,
 )
+from mrcreview.inputs import file_problem, place_problem
 from mrcreview.package_check import new_schema_problems, read_schema, read_tables
+from mrcreview.paths import chapter_files
 from mrcreview.problems import Problem
+
+MAX_CHAPTER = 2**20  # bytes in one chapter: the longest is 40 KB
 
 
 def ids(tables: dict[str, list[tuple[int, dict]]], file: str | None, column: str) -> frozenset[str]:
@@ -33,7 +37,7 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
     """Every problem in the project's inputs, sorted by file and line."""
     today = today or date.today()
     descriptor, package, problems = read_schema(root)
-    bib_problems, keys = check_bibliography(root / "refs.bib")
+    bib_problems, keys = check_bibliography(root)
     problems += bib_problems
     problems += check_citation_file(root)
     if descriptor is None:
@@ -66,8 +70,16 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
         citation_keys=None if keys is None else frozenset(keys),
         resources=frozenset(paths),
     )
-    problems += chapter_problems(root, known)
+    # the chapter rules read every chapter: only when each may be read
+    problems += chapter_file_problems(root) or chapter_problems(root, known)
     return sorted(set(problems), key=_order)
+
+
+def chapter_file_problems(root: Path) -> list[Problem]:
+    if problem := place_problem(root, "book"):
+        return [problem]
+    names = [path.relative_to(root).as_posix() for path in chapter_files(root)]
+    return [problem for name in names if (problem := file_problem(root, name, "a chapter", MAX_CHAPTER))]
 
 
 def _order(problem: Problem):

@@ -80,7 +80,7 @@ def test_a_github_annotation_cannot_be_ended_or_forged_by_a_value():
     assert line.startswith("::error file=data/outcomes.csv,line=7,col=3::data/outcomes.csv, line 7, column 3")
     # a workflow command starts a line: the value's "::" stay inside the message, after escaped line ends
     message = line.split("::", 2)[2]
-    assert "%250A%0A::warning" in message and "%0D%0A::set-output" in message
+    assert "%250A\\n::warning" in message and "\\r\\n::set-output" in message
 
 
 def test_the_check_annotates_problems_on_github(minimal_project):
@@ -102,3 +102,41 @@ def test_json_placed_in_a_script_element_cannot_close_it():
     text = script_json(value)
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == value
+
+
+# Characters that change how a value reads without being seen (Unicode's bidi controls reorder what a reviewer
+# sees of a diff, "Trojan Source"; zero-width characters make two different values look the same).
+INVISIBLE = {
+    "C1 control NEL": "\u0085",
+    "C1 control CSI": "\u009b",
+    "C1 control first": "\u0080",
+    "C1 control last": "\u009f",
+    "left-to-right mark": "\u200e",
+    "right-to-left mark": "\u200f",
+    "arabic letter mark": "\u061c",
+    **{f"embedding or override {c:04X}": chr(c) for c in range(0x202A, 0x202F)},
+    **{f"isolate {c:04X}": chr(c) for c in range(0x2066, 0x206A)},
+    "zero-width space": "\u200b",
+    "zero-width non-joiner": "\u200c",
+    "zero-width joiner": "\u200d",
+    "word joiner": "\u2060",
+    "zero-width no-break space inside": "\ufeff",
+}
+
+
+@pytest.mark.parametrize("character", INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_invisible_characters_are_refused_in_text(character):
+    broken = text_problem(f"overall{character} survival")
+    assert broken is not None and f"U+{ord(character):04X}" in broken[1]
+    # the message names the character; it never carries it to a terminal or a pull request's page
+    message = str(Problem("data/outcomes.csv", 2, "outcome", *broken))
+    assert character not in message
+    # while text in any script, with its punctuation and a no-break space, passes
+    assert text_problem("Kaplan–Meier ≥ 65 years, μ ± 2, Ångström, 日本語, no\u00a0break, a\tb") is None
+
+
+def test_a_message_repeats_no_line_end_or_bidi_control_of_any_value():
+    problem = Problem("data/outcomes.csv", 2, "out\u202ecome", "a proportion", "0.5\n::error::forged\u2066")
+    message = str(problem)
+    assert message.isprintable() and "\n" not in message
+    assert "\\u202e" in message and "\\n::error" in message

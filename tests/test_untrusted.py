@@ -1,12 +1,15 @@
 """The rule for text from pull requests: messages stay short, and escaping holds wherever text is placed."""
 
+import csv
+import json
+
 import markdown_it
 import pytest
 
 from mrcreview.changes import how_to_cite_markdown
 from mrcreview.markdown import md_code, md_code_block
 from mrcreview.problems import Problem
-from mrcreview.untrusted import link_problem, text_problem
+from mrcreview.untrusted import doi_problem, link_problem, pmid_problem, text_problem, version_problem
 from mrcreview.validation import check_project
 
 
@@ -140,3 +143,64 @@ def test_a_message_repeats_no_line_end_or_bidi_control_of_any_value():
     message = str(problem)
     assert message.isprintable() and "\n" not in message
     assert "\\u202e" in message and "\\n::error" in message
+
+
+def identifiers_refused(project, doi: str, pmid: str) -> set[tuple[str, str]]:
+    """Where the check refuses a DOI and a PMID placed in refs.bib, CITATION.cff and the screening log."""
+    bib = project / "refs.bib"
+    bib.write_text(
+        bib.read_text().replace("doi     = {10.1000/alpha.1}", f"doi = {{{doi}}},\n  pmid = {{{pmid}}}"),
+        encoding="utf-8",
+    )
+    cff = project / "CITATION.cff"
+    cff.write_text(cff.read_text() + f"doi: {json.dumps(doi)}\n", encoding="utf-8")
+    screening = project / "data" / "screening.csv"
+    with open(screening, "a", newline="", encoding="utf-8") as file:
+        row = ["pmid:" + pmid, pmid, doi, "A trial", "Doe J", "2025", "J Test", "pubmed-living", "2026-01-05"]
+        csv.writer(file, lineterminator="\n").writerow([*row, "to screen", ""])
+        csv.writer(file, lineterminator="\n").writerow(["doi:" + doi, "", "", *row[3:], "to screen", ""])
+    return {(p.file, p.field) for p in check_project(project)}
+
+
+EVERYWHERE = {
+    ("refs.bib", "doi"),
+    ("CITATION.cff", "doi"),
+    ("data/screening.csv", "doi"),
+    ("data/screening.csv", "record_id"),
+}
+# Each was accepted somewhere: the screening log took any DOI without a space, refs.bib and CITATION.cff
+# any of more than one character, and at any length.
+NOT_DOIS = {
+    "script": '10.1234/"><script>alert(1)</script>',
+    "single quote": "10.1234/x'onmouseover=alert(1)",
+    "angle bracket": "10.1234/x<b>",
+    "backslash": "10.1234/a\\url",
+    "non-ascii suffix": "10.1234/caf\u00e9",
+    "full-width suffix digits": "10.5281/zenodo.\uff11\uff12",
+    "too long": "10.1234/" + "a" * 300,
+}
+
+
+@pytest.mark.parametrize("value", NOT_DOIS.values(), ids=NOT_DOIS.keys())
+def test_a_doi_is_held_to_one_rule_everywhere(minimal_project, value):
+    assert doi_problem(value) is not None
+    assert EVERYWHERE <= identifiers_refused(minimal_project, value, "222")
+
+
+# "0123" passed the screening log's pattern, "1٢٣" refs.bib's (\d takes any script's digits).
+@pytest.mark.parametrize("value", ["0123", "1\u0662\u0663"])
+def test_a_pmid_is_held_to_one_rule_everywhere(minimal_project, value):
+    assert pmid_problem(value) is not None
+    refused = identifiers_refused(minimal_project, "10.1000/alpha.1", value)
+    assert {("refs.bib", "pmid"), ("data/screening.csv", "pmid"), ("data/screening.csv", "record_id")} <= refused
+
+
+# Each was released, committed and tagged, or (5000 digits) a traceback.
+@pytest.mark.parametrize(
+    "value",
+    ["\uff11.\uff12.\uff10", "0.\u0662.0", "0.01.0", "1234567.0.0", "9" * 5000 + ".0.0"],
+    ids=["full-width", "arabic-indic", "leading-zero", "seven-digits", "5000-digits"],
+)
+def test_a_version_is_three_plain_ascii_numbers(value):
+    broken = version_problem(value)
+    assert broken is not None and len(broken[1]) < 200

@@ -9,11 +9,10 @@ from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
 from mrcreview.inputs import read_input
 from mrcreview.problems import Problem
-from mrcreview.untrusted import DOI, link_problem, text_problem
+from mrcreview.untrusted import doi_problem, link_problem, pmid_problem, text_problem
 
 ENTRY_TYPES = {"article", "book", "incollection", "inproceedings", "misc", "techreport"}
-PMID = re.compile(r"[1-9]\d{0,8}")
-YEAR = re.compile(r"(19|20)\d\d")
+YEAR = re.compile(r"(19|20)[0-9][0-9]")
 KEY = re.compile(r"[a-z][a-z0-9]*")
 
 
@@ -89,10 +88,10 @@ def check_entry(entry: Entry, file: str) -> list[Problem]:
     doi, pmid, url = _value(entry, "doi"), _value(entry, "pmid"), _value(entry, "url")
     if not (doi or pmid or url):
         problem("doi", f"a doi, pmid or url for {entry.key}", "none of them")
-    if doi and not DOI.fullmatch(doi):
-        problem("doi", "a DOI like 10.1000/xyz123 (no https://doi.org/ prefix)", repr(doi))
-    if pmid and not PMID.fullmatch(pmid):
-        problem("pmid", "a PubMed id of digits only", repr(pmid))
+    if doi and (broken := doi_problem(doi)):
+        problem("doi", *broken)
+    if pmid and (broken := pmid_problem(pmid)):
+        problem("pmid", *broken)
     return found
 
 

@@ -11,11 +11,10 @@ import yaml
 
 from mrcreview.inputs import read_input
 from mrcreview.problems import Problem
-from mrcreview.untrusted import DOI, link_problem, text_problem
+from mrcreview.untrusted import doi_problem, link_problem, text_problem, version_problem
 
 FILE = "CITATION.cff"
 REQUIRED = ("cff-version", "message", "title", "version", "date-released", "authors")
-VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
 LINK_KEYS = {"url", "repository", "repository-code", "repository-artifact", "license-url"}
 MAX_VALUE = 500
 MAX_FILE = 64 * 2**10  # bytes: today's is 1 KB
@@ -72,12 +71,10 @@ def check_citation_file(root: Path) -> list[Problem]:
             problems.append(Problem(FILE, line, key, *broken))
         elif key in LINK_KEYS and (broken := link_problem(value)):
             problems.append(Problem(FILE, line, key, *broken))
-        elif key == "doi" and not DOI.fullmatch(value):
-            problems.append(Problem(FILE, line, key, "a DOI like 10.1000/xyz123", repr(value)))
-    if "version" in data and not VERSION.fullmatch(str(data["version"])):
-        problems.append(
-            Problem(FILE, _line_of(tree, "version"), "version", "a version like 1.2.0", repr(data["version"]))
-        )
+        elif key == "doi" and (broken := doi_problem(value)):
+            problems.append(Problem(FILE, line, key, *broken))
+    if "version" in data and (broken := version_problem(str(data["version"]))):
+        problems.append(Problem(FILE, _line_of(tree, "version"), "version", *broken))
     if "date-released" in data and not _is_date(str(data["date-released"])):
         line, value = _line_of(tree, "date-released"), repr(data["date-released"])
         problems.append(Problem(FILE, line, "date-released", "a date written YYYY-MM-DD", value))

@@ -8,7 +8,7 @@ from pathlib import Path
 from mrcreview.inputs import read_input
 from mrcreview.problems import Problem
 from mrcreview.schema import DESCRIPTOR
-from mrcreview.untrusted import DECIMAL, INTEGER, MAX_TEXT, text_problem
+from mrcreview.untrusted import DECIMAL, INTEGER, MAX_TEXT, doi_problem, pmid_problem, text_problem
 
 TYPE_NAMES = {
     "string": "text",
@@ -16,6 +16,20 @@ TYPE_NAMES = {
     "number": "a number written in digits 0-9 with a dot for decimals, e.g. 0.476",
     "date": "a date written YYYY-MM-DD",
 }
+
+
+def record_problem(value: str) -> tuple[str, str] | None:
+    """A screening record's id: pmid:<PubMed id> or doi:<DOI>, each held to its own rule."""
+    kind, _, identifier = value.partition(":")
+    if kind == "pmid":
+        return pmid_problem(identifier)
+    if kind == "doi":
+        return doi_problem(identifier)
+    return "pmid:<PubMed id> or doi:<DOI>", repr(value)
+
+
+# Columns that hold an identifier, in whatever table: each has one rule, the one refs.bib is held to.
+IDENTIFIERS = {"doi": doi_problem, "pmid": pmid_problem, "record_id": record_problem}
 
 
 def read_rows(root: Path, res: dict) -> tuple[list[tuple[int, dict]], list[Problem]]:
@@ -73,7 +87,7 @@ def read_rows(root: Path, res: dict) -> tuple[list[tuple[int, dict]], list[Probl
         for name, cell in row.items():
             if cell != cell.strip():
                 problems.append(Problem(file, start, name, "no spaces before or after the value", repr(cell)))
-            elif broken := cell_problem(types[name], limits[name], cell):
+            elif broken := cell_problem(name, types[name], limits[name], cell):
                 problems.append(Problem(file, start, name, *broken))
         rows.append((start, row))
     if not rows and not problems and not res.get("x-may-be-empty"):  # a screening log starts empty
@@ -81,14 +95,16 @@ def read_rows(root: Path, res: dict) -> tuple[list[tuple[int, dict]], list[Probl
     return rows, problems
 
 
-def cell_problem(kind: str, limit: int, cell: str) -> tuple[str, str] | None:
-    """(expected, found) for a cell that breaks the rule for untrusted text or is a number
-    written otherwise than in plain ASCII decimals: frictionless accepts NaN, Infinity,
+def cell_problem(name: str, kind: str, limit: int, cell: str) -> tuple[str, str] | None:
+    """(expected, found) for a cell that breaks the rule for untrusted text, an identifier that breaks its
+    rule, or a number written otherwise than in plain ASCII decimals: frictionless accepts NaN, Infinity,
     1e400, 0.4_76 and non-ASCII digits, which no reader means and later code cannot use."""
     if broken := text_problem(cell, limit, spreadsheet=kind == "string"):
         return broken
-    if cell == "" or kind not in ("number", "integer"):
+    if cell == "":
         return None
-    if (DECIMAL if kind == "number" else INTEGER).fullmatch(cell):
+    if name in IDENTIFIERS:
+        return IDENTIFIERS[name](cell)
+    if kind not in ("number", "integer") or (DECIMAL if kind == "number" else INTEGER).fullmatch(cell):
         return None
     return TYPE_NAMES[kind], repr(cell)

@@ -159,7 +159,7 @@ def read_tables(root: Path, resources: list[dict]) -> tuple[dict[str, list[tuple
 
 
 def new_schema_problems(package, descriptor: dict, known: list[Problem]) -> list[Problem]:
-    """The schema's problems not already known: a cell the raw read refused (a number typed as NaN) is
-    reported once, in the raw read's words."""
+    """The schema's problems not already known: a cell the raw read refused (a number typed as NaN, an
+    identifier with a quote in it) is reported once, in the raw read's words."""
     refused = {(p.file, p.line, p.field) for p in known}
     return [p for p in schema_problems(package, descriptor) if (p.file, p.line, p.field) not in refused]

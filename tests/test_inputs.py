@@ -9,19 +9,28 @@ import pytest
 from mrcreview.cli import run_check
 from mrcreview.validation import check_project
 
-# Each file the check reads.
+# Each file the check reads, releases/ included.
 READ = [
     "data/outcomes.csv",
     "data/datapackage.json",
     "refs.bib",
     "CITATION.cff",
     "book/chapter.md",
+    "releases/1.0.0/studies.csv",
+    "releases/1.0.0/refs.bib",
+    "releases/1.0.0/release.json",
 ]
 SECRET = "SECRET_TOKEN=hunter2,x"
 
 
 @pytest.fixture
 def project(minimal_project):
+    """The minimal project with a valid snapshot of its release 1.0.0."""
+    snapshot = minimal_project / "releases" / "1.0.0"
+    snapshot.mkdir(parents=True)
+    for name in ("data/outcomes.csv", "data/studies.csv", "refs.bib"):
+        shutil.copy(minimal_project / name, snapshot)
+    (snapshot / "release.json").write_text('{"version": "1.0.0", "date": "2026-01-01"}\n', encoding="utf-8")
     assert check_project(minimal_project) == []
     return minimal_project
 
@@ -58,7 +67,7 @@ def test_a_link_into_git_is_refused(project, name, capsys):
     assert line == f"{name}: expected a file outside the hidden folders (.git); found a link or path into one"
 
 
-@pytest.mark.parametrize("folder", ["data", "book"])
+@pytest.mark.parametrize("folder", ["data", "book", "releases", "releases/1.0.0"])
 def test_a_folder_linked_out_of_the_project_is_refused(project, tmp_path, folder, capsys):
     outside = tmp_path / "elsewhere"
     shutil.copytree(project / folder, outside)
@@ -92,6 +101,9 @@ LIMITS = {
     "refs.bib": "10 MB",
     "CITATION.cff": "64 KB",
     "book/chapter.md": "1 MB",
+    "releases/1.0.0/studies.csv": "10 MB",
+    "releases/1.0.0/refs.bib": "10 MB",
+    "releases/1.0.0/release.json": "4 KB",
 }
 
 

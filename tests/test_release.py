@@ -135,3 +135,28 @@ def test_the_pull_request_summary_lists_what_changed_against_the_base(repository
 
     refused = run_module("summary", "--base", base, "--preview", "javascript:alert(1)", cwd=repository)
     assert refused.returncode == 1 and "expected a preview address starting https://" in refused.stderr
+
+
+def test_a_hand_edited_snapshot_fails_the_check_and_the_release(repository):
+    snapshot = repository / "releases" / "0.1.0" / "outcomes.csv"
+    text = snapshot.read_text(encoding="utf-8")
+    snapshot.write_text(text.replace(",0.476,", ",0.476\u202e,", 1), encoding="utf-8")
+    checked = run_module("check", cwd=repository)
+    assert checked.returncode == 1
+    line = next(line for line in checked.stderr.splitlines() if line.startswith("releases/0.1.0/outcomes.csv"))
+    assert "field 'value'" in line and "U+202E" in line and "\u202e" not in line
+    git(repository, "commit", "-qam", "a hand edit")
+    released = run_module("release", "0.2.0", cwd=repository, env=GIT_IDENTITY)
+    assert (
+        released.returncode == 1 and "check: " in released.stderr and "releases/0.1.0/outcomes.csv" in released.stderr
+    )
+    assert git(repository, "tag", "--list") == ""
+
+
+def test_the_check_names_the_snapshot_files_as_whats_new_reads_them():
+    # the check keeps its own names for them, so as not to import pandas with What's new
+    from mrcreview import changes, release_snapshots
+
+    assert release_snapshots.RELEASES == changes.RELEASES
+    assert release_snapshots.SNAPSHOT == changes.SNAPSHOT
+    assert release_snapshots.COMPARED == changes.COMPARED

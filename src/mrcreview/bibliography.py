@@ -61,7 +61,9 @@ def field_problems(entry: Entry, file: str) -> list[Problem]:
     return found
 
 
-def check_entry(entry: Entry, file: str) -> list[Problem]:
+def check_entry(entry: Entry, file: str, complete: bool = True) -> list[Problem]:
+    """The rule for untrusted text, the key and identifiers; with complete, also what a reader needs to find
+    the work."""
     line = entry.start_line + 1
     found: list[Problem] = field_problems(entry, file)
 
@@ -70,6 +72,13 @@ def check_entry(entry: Entry, file: str) -> list[Problem]:
 
     if not KEY.fullmatch(entry.key):
         problem("key", "a key of lower-case letters and digits, e.g. dijkstra2023rapido", repr(entry.key))
+    doi, pmid, url = _value(entry, "doi"), _value(entry, "pmid"), _value(entry, "url")
+    if doi and (broken := doi_problem(doi)):
+        problem("doi", *broken)
+    if pmid and (broken := pmid_problem(pmid)):
+        problem("pmid", *broken)
+    if not complete:
+        return found
     if entry.entry_type.lower() not in ENTRY_TYPES:
         problem("entry type", f"one of {', '.join(sorted(ENTRY_TYPES))}", f"@{entry.entry_type}")
     for name in ("author", "title", "year"):
@@ -85,21 +94,17 @@ def check_entry(entry: Entry, file: str) -> list[Problem]:
         problem("year", "a four-digit year", repr(year))
     if not (_value(entry, "journal") or _value(entry, "publisher") or _value(entry, "booktitle")):
         problem("journal", f"a journal, publisher or booktitle for {entry.key}", "none")
-    doi, pmid, url = _value(entry, "doi"), _value(entry, "pmid"), _value(entry, "url")
     if not (doi or pmid or url):
         problem("doi", f"a doi, pmid or url for {entry.key}", "none of them")
-    if doi and (broken := doi_problem(doi)):
-        problem("doi", *broken)
-    if pmid and (broken := pmid_problem(pmid)):
-        problem("pmid", *broken)
     return found
 
 
 def check_bibliography(
-    root: Path, file: str = "refs.bib", missing: str = "a BibTeX file at the project root"
+    root: Path, file: str = "refs.bib", missing: str = "a BibTeX file at the project root", complete: bool = True
 ) -> tuple[list[Problem], set[str] | None]:
     """Return the problems of the BibTeX file `file` and the keys it defines (None when it cannot be read at
-    all)."""
+    all). A release's copy (complete False) is held to the rule for untrusted text, keys and identifiers, not
+    to what readers need to find a work: What's new reads only its keys, and it stays as it was released."""
     raw = read_input(root, file, missing)
     if isinstance(raw, Problem):
         return [raw], None
@@ -131,9 +136,9 @@ def check_bibliography(
             )
     dois: dict[str, str] = {}
     for entry in library.entries:
-        problems.extend(check_entry(entry, file))
+        problems.extend(check_entry(entry, file, complete))
         doi = _value(entry, "doi").lower()
-        if doi:
+        if doi and complete:
             if doi in dois:
                 problems.append(
                     Problem(

@@ -75,7 +75,7 @@ def check_citation_file(root: Path) -> list[Problem]:
             problems.append(Problem(FILE, line, key, *broken))
     if "version" in data and (broken := version_problem(str(data["version"]))):
         problems.append(Problem(FILE, _line_of(tree, "version"), "version", *broken))
-    if "date-released" in data and not _is_date(str(data["date-released"])):
+    if "date-released" in data and not is_date(str(data["date-released"])):
         line, value = _line_of(tree, "date-released"), repr(data["date-released"])
         problems.append(Problem(FILE, line, "date-released", "a date written YYYY-MM-DD", value))
     authors = data.get("authors")
@@ -97,7 +97,7 @@ def _line_of(tree, key: str) -> int | None:
     return None
 
 
-def _is_date(value: str) -> bool:
+def is_date(value: str) -> bool:
     try:
         date.fromisoformat(value)
     except ValueError:

@@ -19,14 +19,14 @@ def run_check(root: Path) -> int:
     if problems:
         print(f"check: {len(problems)} problem(s); nothing was built.", file=sys.stderr)
         return 1
-    print("check: data/, refs.bib, CITATION.cff and the chapters are consistent.")
+    print("check: data/, refs.bib, CITATION.cff, releases/ and the chapters are consistent.")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mrcreview", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help="validate data/, refs.bib and citations in book/")
+    sub.add_parser("check", help="validate data/, refs.bib, CITATION.cff, releases/ and the chapters")
     build = sub.add_parser("build", help="check, then build the site into _build/html")
     build.add_argument("--output", type=Path, default=None, help="where the site goes (default _build/html)")
     pdf = sub.add_parser("pdf", help="check, then print the whole book to _build/book.pdf (needs Chromium)")

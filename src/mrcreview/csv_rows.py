@@ -32,9 +32,12 @@ def record_problem(value: str) -> tuple[str, str] | None:
 IDENTIFIERS = {"doi": doi_problem, "pmid": pmid_problem, "record_id": record_problem}
 
 
-def read_rows(root: Path, res: dict) -> tuple[list[tuple[int, dict]], list[Problem]]:
-    """Check the raw CSV (encoding, line ends, header, spaces) and return its rows with line numbers."""
-    file = f"data/{res['path']}"
+def read_rows(
+    root: Path, res: dict, folder: str = "data", optional: frozenset[str] = frozenset()
+) -> tuple[list[tuple[int, dict]], list[Problem]]:
+    """Check the raw CSV folder/<res path> and return its rows with line numbers. Columns in `optional` may
+    be left out (a release snapshot keeps the columns of its day)."""
+    file = f"{folder}/{res['path']}"
     raw = read_input(root, file, f"the table {res['name']!r} named in {DESCRIPTOR}")
     if isinstance(raw, Problem):
         return [], [raw]
@@ -55,7 +58,7 @@ def read_rows(root: Path, res: dict) -> tuple[list[tuple[int, dict]], list[Probl
     reader = csv.reader(io.StringIO(text))
     header = next(reader)
     expected = [f["name"] for f in res["schema"]["fields"]]
-    missing = [name for name in expected if name not in header]
+    missing = [name for name in expected if name not in header and name not in optional]
     unknown = [name for name in header if name not in expected]
     if len(missing) == len(unknown) == 1:
         # one column renamed: one message, not a missing column and an unknown one
@@ -67,7 +70,7 @@ def read_rows(root: Path, res: dict) -> tuple[list[tuple[int, dict]], list[Probl
             problems.append(Problem(file, 1, name, f"only the columns {', '.join(expected)}", f"a column {name!r}"))
     if problems:
         return [], problems
-    if header != expected:
+    if header != [name for name in expected if name in header]:
         problems.append(Problem(file, 1, None, f"the columns in the order {', '.join(expected)}", ", ".join(header)))
     types = {f["name"]: f["type"] for f in res["schema"]["fields"]}
     limits = {

@@ -99,11 +99,11 @@ def _expected_for(field: dict, constraint: str) -> str:
     return f"a value meeting the {constraint} constraint"
 
 
-def schema_problems(package: "frictionless.Package", descriptor: dict) -> list[Problem]:
-    """Types, constraints, keys and foreign keys, as the schema states them."""
+def schema_problems(package: "frictionless.Package", descriptor: dict, folder: str = "data") -> list[Problem]:
+    """Types, constraints, keys and foreign keys, as the schema states them, of the tables in folder."""
     report = package.validate()
     fields = {res["name"]: {f["name"]: f for f in res["schema"]["fields"]} for res in descriptor["resources"]}
-    paths = {res["name"]: f"data/{res['path']}" for res in descriptor["resources"]}
+    paths = {res["name"]: f"{folder}/{res['path']}" for res in descriptor["resources"]}
     problems = []
     for task in report.tasks:
         file = paths.get(task.name, task.name)
@@ -146,20 +146,22 @@ def schema_problems(package: "frictionless.Package", descriptor: dict) -> list[P
     return problems
 
 
-def read_tables(root: Path, resources: list[dict]) -> tuple[dict[str, list[tuple[int, dict]]], list[Problem], bool]:
+def read_tables(
+    root: Path, resources: list[dict], folder: str = "data", optional: frozenset[str] = frozenset()
+) -> tuple[dict[str, list[tuple[int, dict]]], list[Problem], bool]:
     """The rows of each table, by file; the problems of their raw read; and whether frictionless can read
     them all (it cannot read a table whose file or header is broken: that is reported alone)."""
     tables, problems, readable = {}, [], True
     for res in resources:
-        rows, found = read_rows(root, res)
-        tables[f"data/{res['path']}"] = rows
+        rows, found = read_rows(root, res, folder, optional)
+        tables[f"{folder}/{res['path']}"] = rows
         problems += found
         readable = readable and bool(rows or res.get("x-may-be-empty")) and not any(p.line in (None, 1) for p in found)
     return tables, problems, readable
 
 
-def new_schema_problems(package, descriptor: dict, known: list[Problem]) -> list[Problem]:
+def new_schema_problems(package, descriptor: dict, folder: str, known: list[Problem]) -> list[Problem]:
     """The schema's problems not already known: a cell the raw read refused (a number typed as NaN, an
     identifier with a quote in it) is reported once, in the raw read's words."""
     refused = {(p.file, p.line, p.field) for p in known}
-    return [p for p in schema_problems(package, descriptor) if (p.file, p.line, p.field) not in refused]
+    return [p for p in schema_problems(package, descriptor, folder) if (p.file, p.line, p.field) not in refused]

@@ -1,7 +1,7 @@
 """The one rule for text that comes from pull requests.
 
-Every string in data/, refs.bib, CITATION.cff and datapackage.json is a stranger's text.
-Before anything is built, the check holds each value to this rule: a sane length, no
+Every string in data/, refs.bib, CITATION.cff, datapackage.json and releases/ is a stranger's
+text. Before anything is built, the check holds each value to this rule: a sane length, no
 character that changes how text reads without being seen (controls, bidi controls, zero-width
 characters), links only to https:// addresses, identifiers (DOI, PMID, version) in plain ASCII,
 and (in the CSV files readers download and open in spreadsheets) no value a spreadsheet would

@@ -1,9 +1,10 @@
-"""Check data/, refs.bib, CITATION.cff and the chapters before anything is built.
+"""Check data/, refs.bib, CITATION.cff, releases/ and the chapters before anything is built.
 
 The data package schema (data/datapackage.json) carries every per-column rule and is
 enforced by the frictionless library (package_check.py); the raw file format (csv_rows.py),
-rules across columns and tables (data_rules.py), citations and chapters are checked by
-their own modules, each file opened only through inputs.py.
+rules across columns and tables (data_rules.py), citations, release snapshots
+(release_snapshots.py) and chapters are checked by their own modules, each file opened
+only through inputs.py.
 """
 
 from datetime import date
@@ -25,6 +26,7 @@ from mrcreview.inputs import file_problem, place_problem
 from mrcreview.package_check import new_schema_problems, read_schema, read_tables
 from mrcreview.paths import chapter_files
 from mrcreview.problems import Problem
+from mrcreview.release_snapshots import snapshot_problems
 
 MAX_CHAPTER = 2**20  # bytes in one chapter: the longest is 40 KB
 
@@ -45,7 +47,7 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
     tables, found, raw_ok = read_tables(root, descriptor["resources"])
     problems += found
     if raw_ok:
-        problems += new_schema_problems(package, descriptor, problems)
+        problems += new_schema_problems(package, descriptor, "data", problems)
     paths = {res["name"]: f"data/{res['path']}" for res in descriptor["resources"]}
     if "outcomes" in paths:
         problems += outcome_problems(paths["outcomes"], tables[paths["outcomes"]])
@@ -70,6 +72,7 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
         citation_keys=None if keys is None else frozenset(keys),
         resources=frozenset(paths),
     )
+    problems += snapshot_problems(root, descriptor, today, keys)
     # the chapter rules read every chapter: only when each may be read
     problems += chapter_file_problems(root) or chapter_problems(root, known)
     return sorted(set(problems), key=_order)

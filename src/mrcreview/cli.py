@@ -35,8 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     summary = sub.add_parser("summary", help="what the working data changes against a git commit (a PR's base)")
     summary.add_argument("--base", required=True, help="the commit to compare with, e.g. the pull request's base")
     summary.add_argument("--preview", default=None, help="the preview site's address, for page links")
-    release = sub.add_parser("release", help="record, commit and tag a release (make release VERSION=x.y.z)")
-    release.add_argument("version", help="the new version, x.y.z")
+    # the version is read from the environment variable VERSION, where `make release VERSION=x.y.z` puts it
+    sub.add_parser("release", help="record, commit and tag the release VERSION=x.y.z (make release VERSION=x.y.z)")
     args = parser.parse_args(argv)
     try:
         root = project_root()
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         from mrcreview.release import ReleaseRefused, release
 
         try:
-            print(release(root, args.version))
+            print(release(root, os.environ.get("VERSION", "")))
         except ReleaseRefused as refused:
             print(f"release: {refused}; nothing was changed.", file=sys.stderr)
             return 1

@@ -114,3 +114,14 @@ def test_a_file_over_its_size_limit_is_refused_before_it_is_read(project, name, 
         file.truncate(100 * 2**20)
     line = refused_alone(project, name, capsys)
     assert line == f"{name}: expected a file of at most {LIMITS[name]}; found 104,857,600 bytes"
+
+
+def test_a_chapter_cannot_offer_a_file_of_git_for_download(project, capsys):
+    # the build would publish it with the site; in CI, .git/config holds the workflow's token
+    (project / ".git").mkdir()
+    (project / ".git" / "config").write_text(f"[http]\n\textraheader = {SECRET}\n", encoding="utf-8")
+    chapter = project / "book" / "chapter.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nThe {download}`setup <../.git/config>`.\n")
+    assert run_check(project) == 1
+    printed = capsys.readouterr().err
+    assert "field 'download': expected a file of the project" in printed and "found '../.git/config'" in printed

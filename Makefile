@@ -58,8 +58,14 @@ refresh: env
 	$(PY) -m mrcreview refresh
 
 # Record, commit and tag a release: make release VERSION=x.y.z (see CONTRIBUTING.md, "Releasing").
+# The version is data, never code. make expands a variable given on its command line wherever it is
+# referenced or exported, and bash expands the recipe line, so $(shell ...), `...` or $$(...) in it
+# would run: VERSION is replaced by its unexpanded text and reaches the program through the environment,
+# which checks it. (VERSION:=... on the command line is expanded by make before any line here is read.)
+override VERSION := $(value VERSION)
+export VERSION
 release: env
-	$(PY) -m mrcreview release "$(VERSION)"
+	$(PY) -m mrcreview release
 
 clean:
 	rm -rf _build

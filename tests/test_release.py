@@ -3,12 +3,13 @@
 import json
 import shutil
 import subprocess
+import sys
 import tomllib
 
 import pytest
 import yaml
 
-from helpers import ROOT, copy_project, run_module
+from helpers import ROOT, copy_project, module_environment, run_module
 from mrcreview.changes import whats_new_markdown
 
 GIT_IDENTITY = {
@@ -40,7 +41,7 @@ def git(project, *args) -> str:
 def repository(tmp_path):
     """The project, alone in its own git repository, as a fresh clone would be."""
     project = copy_project(tmp_path / "project")
-    for name in ("pyproject.toml", ".zenodo.json", "CHANGELOG.md"):
+    for name in ("pyproject.toml", ".zenodo.json", "CHANGELOG.md", "Makefile"):
         shutil.copy(ROOT / name, project / name)
     git(project, "init", "-q")
     git(project, "add", "-A")
@@ -57,10 +58,17 @@ def edit_value(project, outcome_id: str, old: str, new: str) -> None:
     outcomes.write_text("".join(lines), encoding="utf-8")
 
 
+def make_release(project, *arguments: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`make release ...` as a maintainer types it, run by this Python (-o: the environment is set up)."""
+    command = ["make", "-s", "-o", ".venv/.installed", "release", f"PY={sys.executable}", *arguments]
+    environment = {k: v for k, v in module_environment(GIT_IDENTITY).items() if k != "VERSION"} | (env or {})
+    return subprocess.run(command, cwd=project, env=environment, capture_output=True, text=True)
+
+
 def test_a_release_is_recorded_in_the_repository_and_whats_new_follows_it(repository):
     edit_value(repository, "picardi-colostomy-free-3y", "0.476", "0.512")
     git(repository, "commit", "-qam", "a corrected number")
-    result = run_module("release", "0.2.0", cwd=repository, env=GIT_IDENTITY)
+    result = make_release(repository, "VERSION=0.2.0")
     assert result.returncode == 0, result.stderr
     assert "v0.2.0" in git(repository, "tag", "--list")
     assert git(repository, "status", "--porcelain") == ""  # everything it changed is committed
@@ -92,7 +100,7 @@ def test_a_release_is_recorded_in_the_repository_and_whats_new_follows_it(reposi
 @pytest.mark.parametrize(
     "version, dirty, message",
     [
-        ("0.2", False, "expected x.y.z"),
+        ("0.2", False, "expected a version x.y.z"),
         ("0.0.9", False, "expected a version above the current 0.1.0"),
         ("0.2.0", True, "expected a clean working tree"),
     ],
@@ -101,12 +109,88 @@ def test_a_refused_release_changes_nothing(repository, version, dirty, message):
     if dirty:
         edit_value(repository, "picardi-colostomy-free-3y", "0.476", "0.512")
     before = git(repository, "status", "--porcelain")
-    result = run_module("release", version, cwd=repository, env=GIT_IDENTITY)
+    result = run_module("release", cwd=repository, env=GIT_IDENTITY | {"VERSION": version})
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert git(repository, "status", "--porcelain") == before
     assert git(repository, "tag", "--list") == ""
+
+
+# What a version pasted from elsewhere can hold: each ran a command through make or bash when the recipe
+# placed $(VERSION) in its command line.
+COMMANDS = [
+    "$(shell touch {marker})",
+    "`touch {marker}`",
+    "$$(touch {marker})",
+    '0.2.0"; touch {marker}; echo "',
+    "0.2.0'; touch {marker}; echo '",
+    "0.2.0 $(eval $(shell touch {marker}))",
+]
+
+
+@pytest.mark.parametrize("payload", COMMANDS)
+def test_a_version_given_to_make_runs_nothing(repository, tmp_path, payload):
+    marker = tmp_path / "ran"
+    result = make_release(repository, f"VERSION={payload.format(marker=marker)}")
+    assert not marker.exists(), "a command in VERSION ran"
+    assert result.returncode != 0
+    refused = [line for line in result.stderr.splitlines() if line.startswith("release: ")]
+    assert refused == [line for line in result.stderr.splitlines() if "make:" not in line], result.stderr
+    assert len(refused) == 1 and "VERSION: expected a version x.y.z" in refused[0], result.stderr
+    assert git(repository, "status", "--porcelain") == "" and git(repository, "tag", "--list") == ""
+
+
+def test_a_version_from_the_environment_runs_nothing(repository, tmp_path):
+    marker = tmp_path / "ran"
+    result = make_release(repository, env={"VERSION": f"$(shell touch {marker})`touch {marker}`"})
+    assert not marker.exists(), "a command in VERSION ran"
+    assert result.returncode != 0 and "VERSION: expected a version x.y.z" in result.stderr, result.stderr
+
+
+# Each was committed and tagged, or (5000 digits) a traceback.
+@pytest.mark.parametrize(
+    "version",
+    [
+        "\uff11.\uff12.\uff10",  # full-width digits: Python's \d and int() take them
+        "0.\u0662.0",  # an Arabic-Indic digit
+        "9" * 5000 + ".0.0",  # int() of it fails
+        "0.1234567.0",
+        "0.02.0",
+    ],
+    ids=["full-width", "arabic-indic", "5000-digits", "seven-digits", "leading-zero"],
+)
+def test_only_a_plain_ascii_version_is_released(repository, version):
+    result = run_module("release", cwd=repository, env=GIT_IDENTITY | {"VERSION": version})
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1 and len(result.stderr) < 400, result.stderr
+    assert "VERSION: expected a version x.y.z" in result.stderr
+    assert git(repository, "status", "--porcelain") == "" and git(repository, "tag", "--list") == ""
+
+
+def test_a_hand_edited_snapshot_fails_the_check_and_the_release(repository):
+    snapshot = repository / "releases" / "0.1.0" / "outcomes.csv"
+    text = snapshot.read_text(encoding="utf-8")
+    snapshot.write_text(text.replace(",0.476,", ",0.476\u202e,", 1), encoding="utf-8")
+    checked = run_module("check", cwd=repository)
+    assert checked.returncode == 1
+    line = next(line for line in checked.stderr.splitlines() if line.startswith("releases/0.1.0/outcomes.csv"))
+    assert "field 'value'" in line and "U+202E" in line and "\u202e" not in line
+    git(repository, "commit", "-qam", "a hand edit")
+    released = run_module("release", cwd=repository, env=GIT_IDENTITY | {"VERSION": "0.2.0"})
+    assert (
+        released.returncode == 1 and "check: " in released.stderr and "releases/0.1.0/outcomes.csv" in released.stderr
+    )
+    assert git(repository, "tag", "--list") == ""
+
+
+def test_the_check_names_the_snapshot_files_as_whats_new_reads_them():
+    # the check keeps its own names for them, so as not to import pandas with What's new
+    from mrcreview import changes, release_snapshots
+
+    assert release_snapshots.RELEASES == changes.RELEASES
+    assert release_snapshots.SNAPSHOT == changes.SNAPSHOT
+    assert release_snapshots.COMPARED == changes.COMPARED
 
 
 def test_the_pull_request_summary_lists_what_changed_against_the_base(repository):

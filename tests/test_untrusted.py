@@ -1,12 +1,15 @@
 """The rule for text from pull requests: messages stay short, and escaping holds wherever text is placed."""
 
+import csv
+import json
+
 import markdown_it
 import pytest
 
 from mrcreview.changes import how_to_cite_markdown
 from mrcreview.markdown import md_code, md_code_block
 from mrcreview.problems import Problem
-from mrcreview.untrusted import link_problem, text_problem
+from mrcreview.untrusted import doi_problem, link_problem, pmid_problem, text_problem, version_problem
 from mrcreview.validation import check_project
 
 
@@ -80,7 +83,7 @@ def test_a_github_annotation_cannot_be_ended_or_forged_by_a_value():
     assert line.startswith("::error file=data/outcomes.csv,line=7,col=3::data/outcomes.csv, line 7, column 3")
     # a workflow command starts a line: the value's "::" stay inside the message, after escaped line ends
     message = line.split("::", 2)[2]
-    assert "%250A%0A::warning" in message and "%0D%0A::set-output" in message
+    assert "%250A\\n::warning" in message and "\\r\\n::set-output" in message
 
 
 def test_the_check_annotates_problems_on_github(minimal_project):
@@ -102,3 +105,102 @@ def test_json_placed_in_a_script_element_cannot_close_it():
     text = script_json(value)
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == value
+
+
+# Characters that change how a value reads without being seen (Unicode's bidi controls reorder what a reviewer
+# sees of a diff, "Trojan Source"; zero-width characters make two different values look the same).
+INVISIBLE = {
+    "C1 control NEL": "\u0085",
+    "C1 control CSI": "\u009b",
+    "C1 control first": "\u0080",
+    "C1 control last": "\u009f",
+    "left-to-right mark": "\u200e",
+    "right-to-left mark": "\u200f",
+    "arabic letter mark": "\u061c",
+    **{f"embedding or override {c:04X}": chr(c) for c in range(0x202A, 0x202F)},
+    **{f"isolate {c:04X}": chr(c) for c in range(0x2066, 0x206A)},
+    "zero-width space": "\u200b",
+    "zero-width non-joiner": "\u200c",
+    "zero-width joiner": "\u200d",
+    "word joiner": "\u2060",
+    "zero-width no-break space inside": "\ufeff",
+}
+
+
+@pytest.mark.parametrize("character", INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_invisible_characters_are_refused_in_text(character):
+    broken = text_problem(f"overall{character} survival")
+    assert broken is not None and f"U+{ord(character):04X}" in broken[1]
+    # the message names the character; it never carries it to a terminal or a pull request's page
+    message = str(Problem("data/outcomes.csv", 2, "outcome", *broken))
+    assert character not in message
+    # while text in any script, with its punctuation and a no-break space, passes
+    assert text_problem("Kaplan–Meier ≥ 65 years, μ ± 2, Ångström, 日本語, no\u00a0break, a\tb") is None
+
+
+def test_a_message_repeats_no_line_end_or_bidi_control_of_any_value():
+    problem = Problem("data/outcomes.csv", 2, "out\u202ecome", "a proportion", "0.5\n::error::forged\u2066")
+    message = str(problem)
+    assert message.isprintable() and "\n" not in message
+    assert "\\u202e" in message and "\\n::error" in message
+
+
+def identifiers_refused(project, doi: str, pmid: str) -> set[tuple[str, str]]:
+    """Where the check refuses a DOI and a PMID placed in refs.bib, CITATION.cff and the screening log."""
+    bib = project / "refs.bib"
+    bib.write_text(
+        bib.read_text().replace("doi     = {10.1000/alpha.1}", f"doi = {{{doi}}},\n  pmid = {{{pmid}}}"),
+        encoding="utf-8",
+    )
+    cff = project / "CITATION.cff"
+    cff.write_text(cff.read_text() + f"doi: {json.dumps(doi)}\n", encoding="utf-8")
+    screening = project / "data" / "screening.csv"
+    with open(screening, "a", newline="", encoding="utf-8") as file:
+        row = ["pmid:" + pmid, pmid, doi, "A trial", "Doe J", "2025", "J Test", "pubmed-living", "2026-01-05"]
+        csv.writer(file, lineterminator="\n").writerow([*row, "to screen", ""])
+        csv.writer(file, lineterminator="\n").writerow(["doi:" + doi, "", "", *row[3:], "to screen", ""])
+    return {(p.file, p.field) for p in check_project(project)}
+
+
+EVERYWHERE = {
+    ("refs.bib", "doi"),
+    ("CITATION.cff", "doi"),
+    ("data/screening.csv", "doi"),
+    ("data/screening.csv", "record_id"),
+}
+# Each was accepted somewhere: the screening log took any DOI without a space, refs.bib and CITATION.cff
+# any of more than one character, and at any length.
+NOT_DOIS = {
+    "script": '10.1234/"><script>alert(1)</script>',
+    "single quote": "10.1234/x'onmouseover=alert(1)",
+    "angle bracket": "10.1234/x<b>",
+    "backslash": "10.1234/a\\url",
+    "non-ascii suffix": "10.1234/caf\u00e9",
+    "full-width suffix digits": "10.5281/zenodo.\uff11\uff12",
+    "too long": "10.1234/" + "a" * 300,
+}
+
+
+@pytest.mark.parametrize("value", NOT_DOIS.values(), ids=NOT_DOIS.keys())
+def test_a_doi_is_held_to_one_rule_everywhere(minimal_project, value):
+    assert doi_problem(value) is not None
+    assert EVERYWHERE <= identifiers_refused(minimal_project, value, "222")
+
+
+# "0123" passed the screening log's pattern, "1٢٣" refs.bib's (\d takes any script's digits).
+@pytest.mark.parametrize("value", ["0123", "1\u0662\u0663"])
+def test_a_pmid_is_held_to_one_rule_everywhere(minimal_project, value):
+    assert pmid_problem(value) is not None
+    refused = identifiers_refused(minimal_project, "10.1000/alpha.1", value)
+    assert {("refs.bib", "pmid"), ("data/screening.csv", "pmid"), ("data/screening.csv", "record_id")} <= refused
+
+
+# Each was released, committed and tagged, or (5000 digits) a traceback.
+@pytest.mark.parametrize(
+    "value",
+    ["\uff11.\uff12.\uff10", "0.\u0662.0", "0.01.0", "1234567.0.0", "9" * 5000 + ".0.0"],
+    ids=["full-width", "arabic-indic", "leading-zero", "seven-digits", "5000-digits"],
+)
+def test_a_version_is_three_plain_ascii_numbers(value):
+    broken = version_problem(value)
+    assert broken is not None and len(broken[1]) < 200

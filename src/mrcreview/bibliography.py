@@ -8,19 +8,22 @@ import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 from pybtex.bibtex.utils import split_name_list
 
+from mrcreview.inputs import read_input
 from mrcreview.problems import Problem
-from mrcreview.untrusted import DOI, link_problem, text_problem
+from mrcreview.untrusted import doi_problem, link_problem, pmid_problem, text_problem
 
 ENTRY_TYPES = {"article", "book", "incollection", "inproceedings", "misc", "techreport"}
-PMID = re.compile(r"[1-9]\d{0,8}")
-YEAR = re.compile(r"(19|20)\d\d")
+YEAR = re.compile(r"(19|20)[0-9][0-9]")
 KEY = re.compile(r"[a-z][a-z0-9]*")
 
 
 def read_library(path: Path):
-    """Parse refs.bib; a file that is not UTF-8 is itself a problem, not a crash. bibtexparser also
-    logs each block it cannot parse: the check reports those itself, once, in its own words."""
-    text = path.read_bytes().decode("utf-8")
+    return parse_library(path.read_bytes().decode("utf-8"))
+
+
+def parse_library(text: str):
+    """Parse BibTeX. bibtexparser logs each block it cannot parse: the check reports those itself, once,
+    in its own words."""
     parser_log = logging.getLogger("bibtexparser")
     level = parser_log.level
     parser_log.setLevel(logging.CRITICAL)
@@ -74,7 +77,9 @@ def field_problems(entry: Entry, file: str) -> list[Problem]:
     return found
 
 
-def check_entry(entry: Entry, file: str) -> list[Problem]:
+def check_entry(entry: Entry, file: str, complete: bool = True) -> list[Problem]:
+    """The rule for untrusted text, the key and identifiers; with complete, also what a reader needs to find
+    the work."""
     line = entry.start_line + 1
     found: list[Problem] = field_problems(entry, file)
 
@@ -83,6 +88,13 @@ def check_entry(entry: Entry, file: str) -> list[Problem]:
 
     if not KEY.fullmatch(entry.key):
         problem("key", "a key of lower-case letters and digits, e.g. dijkstra2023rapido", repr(entry.key))
+    doi, pmid, url = _value(entry, "doi"), _value(entry, "pmid"), _value(entry, "url")
+    if doi and (broken := doi_problem(doi)):
+        problem("doi", *broken)
+    if pmid and (broken := pmid_problem(pmid)):
+        problem("pmid", *broken)
+    if not complete:
+        return found
     if entry.entry_type.lower() not in ENTRY_TYPES:
         problem("entry type", f"one of {', '.join(sorted(ENTRY_TYPES))}", f"@{entry.entry_type}")
     for name in ("author", "title", "year"):
@@ -98,24 +110,24 @@ def check_entry(entry: Entry, file: str) -> list[Problem]:
         problem("year", "a four-digit year", repr(year))
     if not (_value(entry, "journal") or _value(entry, "publisher") or _value(entry, "booktitle")):
         problem("journal", f"a journal, publisher or booktitle for {entry.key}", "none")
-    doi, pmid, url = _value(entry, "doi"), _value(entry, "pmid"), _value(entry, "url")
     if not (doi or pmid or url):
         problem("doi", f"a doi, pmid or url for {entry.key}", "none of them")
-    if doi and not DOI.fullmatch(doi):
-        problem("doi", "a DOI like 10.1000/xyz123 (no https://doi.org/ prefix)", repr(doi))
-    if pmid and not PMID.fullmatch(pmid):
-        problem("pmid", "a PubMed id of digits only", repr(pmid))
     return found
 
 
-def check_bibliography(path: Path, file: str = "refs.bib") -> tuple[list[Problem], set[str] | None]:
-    """Return the problems of refs.bib and the keys it defines (None when it cannot be read at all)."""
-    if not path.exists():
-        return [Problem(file, None, None, "a BibTeX file at the project root", "no such file")], None
+def check_bibliography(
+    root: Path, file: str = "refs.bib", missing: str = "a BibTeX file at the project root", complete: bool = True
+) -> tuple[list[Problem], set[str] | None]:
+    """Return the problems of the BibTeX file `file` and the keys it defines (None when it cannot be read at
+    all). A release's copy (complete False) is held to the rule for untrusted text, keys and identifiers, not
+    to what readers need to find a work: What's new reads only its keys, and it stays as it was released."""
+    raw = read_input(root, file, missing)
+    if isinstance(raw, Problem):
+        return [raw], None
     try:
-        library = read_library(path)
+        library = parse_library(raw.decode("utf-8"))
     except UnicodeDecodeError as err:
-        line = path.read_bytes()[: err.start].count(b"\n") + 1
+        line = raw[: err.start].count(b"\n") + 1
         return [Problem(file, line, None, "text encoded as UTF-8", f"byte {err.object[err.start]:#04x}")], None
     problems: list[Problem] = []
     # The key of an entry that cannot be parsed still counts as defined: its one message is the root
@@ -140,9 +152,9 @@ def check_bibliography(path: Path, file: str = "refs.bib") -> tuple[list[Problem
             )
     dois: dict[str, str] = {}
     for entry in library.entries:
-        problems.extend(check_entry(entry, file))
+        problems.extend(check_entry(entry, file, complete))
         doi = _value(entry, "doi").lower()
-        if doi:
+        if doi and complete:
             if doi in dois:
                 problems.append(
                     Problem(

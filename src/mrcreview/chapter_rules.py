@@ -21,6 +21,7 @@ from mrcreview.chapter_text import (
     reference_target,
     role_uses,
 )
+from mrcreview.inputs import place_problem
 from mrcreview.paths import chapter_files
 from mrcreview.problems import Problem
 
@@ -231,7 +232,8 @@ def file_problems(chapters: dict[str, str], known: Known, root: Path) -> list[Pr
         for line, column, _, content in role_uses(source, "download"):
             target = reference_target(content)
             path = (folder / target).resolve()
-            if not (path.is_relative_to(root.resolve()) and path.is_file()):
+            # a file of the project, outside its hidden folders: .git/config holds the workflow's token
+            if place_problem(root, path) or not path.is_file():
                 expected = "a file of the project, e.g. ../data/outcomes.csv"
                 problems.append(Problem(file, line, "download", expected, repr(target), column))
         for match in FILE_DIRECTIVE.finditer(source):

@@ -20,14 +20,14 @@ def run_check(root: Path, stopped: str = "") -> int:
     if problems:
         print(f"check: {len(problems)} problem(s){stopped}.", file=sys.stderr)
         return 1
-    print("check: data/, refs.bib, CITATION.cff and the chapters are consistent.")
+    print("check: data/, refs.bib, CITATION.cff, releases/ and the chapters are consistent.")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mrcreview", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help="validate data/, refs.bib and citations in book/")
+    sub.add_parser("check", help="validate data/, refs.bib, CITATION.cff, releases/ and the chapters")
     build = sub.add_parser("build", help="check, then build the site into _build/html")
     build.add_argument("--output", type=Path, default=None, help="where the site goes (default _build/html)")
     pdf = sub.add_parser("pdf", help="check, then print the whole book to _build/book.pdf (needs Chromium)")
@@ -35,8 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("refresh", help="re-check trial registries and re-run the literature search (needs the network)")
     summary = sub.add_parser("summary", help="what the working data changes against a git commit, as JSON")
     summary.add_argument("--base", required=True, help="the commit to compare with, e.g. the pull request's base")
-    release = sub.add_parser("release", help="record, commit and tag a release (make release VERSION=x.y.z)")
-    release.add_argument("version", help="the new version, x.y.z")
+    # the version is read from the environment variable VERSION, where `make release VERSION=x.y.z` puts it
+    sub.add_parser("release", help="record, commit and tag the release VERSION=x.y.z (make release VERSION=x.y.z)")
     args = parser.parse_args(argv)
     try:
         root = project_root()
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         from mrcreview.release import ReleaseRefused, release
 
         try:
-            print(release(root, args.version))
+            print(release(root, os.environ.get("VERSION", "")))
         except ReleaseRefused as refused:
             print(f"release: {refused}; nothing was changed.", file=sys.stderr)
             return 1

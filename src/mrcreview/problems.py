@@ -20,8 +20,9 @@ class Problem:
             where += f", column {self.column}"
         if self.field:
             where += f", field '{shown(self.field)}'"
-        # A bad value may be a megabyte of someone's text: repeat only its start.
-        return f"{where}: expected {self.expected}; found {shown(self.found)}"
+        # A bad value may be a megabyte of someone's text: repeat only its start, and every character a
+        # terminal or a pull request's page would act on (a line end, a bidi control) as an escape.
+        return _printable(f"{where}: expected {self.expected}; found {shown(self.found)}")
 
     def github_annotation(self) -> str:
         """The problem as a GitHub Actions workflow command, shown on the file and line of a pull request.
@@ -30,6 +31,10 @@ class Problem:
         where += f",line={self.line}" if self.line else ""
         where += f",col={self.column}" if self.column else ""
         return f"::error {where}::{_data(str(self))}"
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def _data(text: str) -> str:

@@ -4,7 +4,8 @@ It snapshots what What's new compares (releases/<version>/), sets the version an
 CITATION.cff, pyproject.toml and .zenodo.json, moves CHANGELOG's "Unreleased" notes under the
 version, commits, and tags v<version>. It refuses, with one line and nothing changed, a version
 that is not x.y.z above the current one, a working tree with uncommitted changes, or data that
-fails the check.
+fails the check. The version is data, never code: it comes from the environment (the Makefile
+exports it unexpanded), and is checked, as ASCII digits of bounded length, before anything else.
 """
 
 import json
@@ -15,9 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from mrcreview.changes import RELEASES, SNAPSHOT, current_version, version_order
+from mrcreview.untrusted import version_problem
 from mrcreview.validation import check_project
-
-VERSION = re.compile(r"\d+\.\d+\.\d+")
 
 
 class ReleaseRefused(Exception):
@@ -42,15 +42,15 @@ def _replace_line(path: Path, pattern: str, line: str) -> None:
 
 def release(root: Path, version: str, today: str | None = None) -> str:
     today = today or datetime.now(UTC).date().isoformat()
-    current = current_version(root)
-    if not VERSION.fullmatch(version):
-        raise ReleaseRefused(f"VERSION: expected x.y.z, e.g. 0.2.0; found {version!r}")
-    if version_order(version) <= version_order(current):
-        raise ReleaseRefused(f"VERSION: expected a version above the current {current}; found {version}")
+    if broken := version_problem(version):
+        raise ReleaseRefused(f"VERSION: expected {broken[0]}; found {broken[1]}")
     if _git(root, "status", "--porcelain").strip():
         raise ReleaseRefused("git: expected a clean working tree (commit or stash your changes first); found changes")
-    if problems := check_project(root):
+    if problems := check_project(root):  # CITATION.cff among them: its version is then safe to compare
         raise ReleaseRefused(f"check: {len(problems)} problem(s), the first: {problems[0]}")
+    current = current_version(root)
+    if version_order(version) <= version_order(current):
+        raise ReleaseRefused(f"VERSION: expected a version above the current {current}; found {version}")
     if (root / RELEASES / version).exists():
         raise ReleaseRefused(f"{RELEASES}/{version}: expected no snapshot yet; found one")
     changelog = root / "CHANGELOG.md"

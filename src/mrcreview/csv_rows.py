@@ -1,0 +1,113 @@
+"""The raw read of a CSV table: encoding, line ends, header, spaces, and every cell held to the rule
+for untrusted text (untrusted.py), before frictionless reads the table against its schema."""
+
+import csv
+import io
+from pathlib import Path
+
+from mrcreview.inputs import read_input
+from mrcreview.problems import Problem
+from mrcreview.schema import DESCRIPTOR
+from mrcreview.untrusted import DECIMAL, INTEGER, MAX_TEXT, doi_problem, pmid_problem, text_problem
+
+TYPE_NAMES = {
+    "string": "text",
+    "integer": "a whole number written in digits 0-9",
+    "number": "a number written in digits 0-9 with a dot for decimals, e.g. 0.476",
+    "date": "a date written YYYY-MM-DD",
+}
+
+
+def record_problem(value: str) -> tuple[str, str] | None:
+    """A screening record's id: pmid:<PubMed id> or doi:<DOI>, each held to its own rule."""
+    kind, _, identifier = value.partition(":")
+    if kind == "pmid":
+        return pmid_problem(identifier)
+    if kind == "doi":
+        return doi_problem(identifier)
+    return "pmid:<PubMed id> or doi:<DOI>", repr(value)
+
+
+# Columns that hold an identifier, in whatever table: each has one rule, the one refs.bib is held to.
+IDENTIFIERS = {"doi": doi_problem, "pmid": pmid_problem, "record_id": record_problem}
+
+
+def read_rows(
+    root: Path, res: dict, folder: str = "data", optional: frozenset[str] = frozenset()
+) -> tuple[list[tuple[int, dict]], list[Problem]]:
+    """Check the raw CSV folder/<res path> and return its rows with line numbers. Columns in `optional` may
+    be left out (a release snapshot keeps the columns of its day)."""
+    file = f"{folder}/{res['path']}"
+    raw = read_input(root, file, f"the table {res['name']!r} named in {DESCRIPTOR}")
+    if isinstance(raw, Problem):
+        return [], [raw]
+    if not raw.strip():
+        return [], [Problem(file, 1, None, "a header row and data rows", "an empty file")]
+    problems = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem(file, 1, None, "UTF-8 without a byte-order mark", "a byte-order mark"))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        return [], [Problem(file, line, None, "text encoded as UTF-8", f"byte {raw[err.start]:#04x}")]
+    if "\r" in text:
+        line = text[: text.index("\r")].count("\n") + 1
+        problems.append(Problem(file, line, None, "Unix line ends (LF)", "Windows line ends (CRLF)"))
+        text = text.replace("\r\n", "\n")
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader)
+    expected = [f["name"] for f in res["schema"]["fields"]]
+    missing = [name for name in expected if name not in header and name not in optional]
+    unknown = [name for name in header if name not in expected]
+    if len(missing) == len(unknown) == 1:
+        # one column renamed: one message, not a missing column and an unknown one
+        problems.append(Problem(file, 1, missing[0], f"the column {missing[0]!r}", f"{unknown[0]!r} in its place"))
+    else:
+        for name in missing:
+            problems.append(Problem(file, 1, name, f"a column named {name!r}", f"columns {', '.join(header)}"))
+        for name in unknown:
+            problems.append(Problem(file, 1, name, f"only the columns {', '.join(expected)}", f"a column {name!r}"))
+    if problems:
+        return [], problems
+    if header != [name for name in expected if name in header]:
+        problems.append(Problem(file, 1, None, f"the columns in the order {', '.join(expected)}", ", ".join(header)))
+    types = {f["name"]: f["type"] for f in res["schema"]["fields"]}
+    limits = {
+        f["name"]: min(MAX_TEXT, f.get("constraints", {}).get("maxLength", MAX_TEXT)) for f in res["schema"]["fields"]
+    }
+    rows = []
+    line = reader.line_num
+    for cells in reader:
+        start, line = line + 1, reader.line_num
+        if not any(cells):
+            problems.append(Problem(file, start, None, "a data row", "a blank line"))
+            continue
+        if len(cells) != len(header):
+            problems.append(Problem(file, start, None, f"{len(header)} cells", f"{len(cells)} cells"))
+            continue
+        row = dict(zip(header, cells, strict=True))
+        for name, cell in row.items():
+            if cell != cell.strip():
+                problems.append(Problem(file, start, name, "no spaces before or after the value", repr(cell)))
+            elif broken := cell_problem(name, types[name], limits[name], cell):
+                problems.append(Problem(file, start, name, *broken))
+        rows.append((start, row))
+    if not rows and not problems and not res.get("x-may-be-empty"):  # a screening log starts empty
+        problems.append(Problem(file, 2, None, "at least one data row", "only the header"))
+    return rows, problems
+
+
+def cell_problem(name: str, kind: str, limit: int, cell: str) -> tuple[str, str] | None:
+    """(expected, found) for a cell that breaks the rule for untrusted text, an identifier that breaks its
+    rule, or a number written otherwise than in plain ASCII decimals: frictionless accepts NaN, Infinity,
+    1e400, 0.4_76 and non-ASCII digits, which no reader means and later code cannot use."""
+    if broken := text_problem(cell, limit, spreadsheet=kind == "string"):
+        return broken
+    if cell == "":
+        return None
+    if name in IDENTIFIERS:
+        return IDENTIFIERS[name](cell)
+    if kind not in ("number", "integer") or (DECIMAL if kind == "number" else INTEGER).fullmatch(cell):
+        return None
+    return TYPE_NAMES[kind], repr(cell)

@@ -14,6 +14,7 @@
 import csv
 import io
 import os
+import shutil
 import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -63,6 +64,10 @@ def known_identifiers(root: Path, screening: list[dict]) -> tuple[set[str], set[
     return pmids - {""}, dois - {""}
 
 
+# What the check reads: the result is checked in a copy of these, with the new files in data/.
+CHECKED = ["_config.yml", "_toc.yml", "refs.bib", "CITATION.cff", "book", "data", "releases"]
+
+
 def check_result(root: Path, texts: dict[str, str], origins: dict[tuple[str, int], str], today: str) -> None:
     """Refuse the result unless the project, with these files in data/, passes its own check: the refresh
     never writes what the next one (which checks first) would stop on. origins names, by file and line,
@@ -71,16 +76,14 @@ def check_result(root: Path, texts: dict[str, str], origins: dict[tuple[str, int
 
     with tempfile.TemporaryDirectory(prefix="mrcreview-refresh-") as folder:
         copy = Path(folder)
-        for entry in root.iterdir():
-            if entry.name != "data":
-                (copy / entry.name).symlink_to(entry)
-        (copy / "data").mkdir()
-        for entry in (root / "data").iterdir():
-            target = copy / "data" / entry.name
-            if entry.name in texts:
-                target.write_text(texts[entry.name], encoding="utf-8")
-            else:
-                target.symlink_to(entry)
+        # copies, not links: the check refuses any file whose real path leads out of the project
+        for name in CHECKED:
+            if (root / name).is_dir():
+                shutil.copytree(root / name, copy / name, symlinks=True)
+            elif (root / name).is_file():
+                shutil.copy2(root / name, copy / name)
+        for name, text in texts.items():
+            (copy / "data" / name).write_text(text, encoding="utf-8")
         problems = check_project(copy, date.fromisoformat(today))
     if problems:
         first = problems[0]

@@ -1,15 +1,17 @@
 """Text from data/, refs.bib, CITATION.cff and datapackage.json reaches the site escaped: nothing from a pull
-request runs in a reader's browser, on any page, in search results, or on a click."""
+request runs in a reader's browser, on any page, in search results, or on a click. A chapter that puts
+script in its page fails the build."""
 
 import csv
 import io
 import json
 import re
+from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
 
-from helpers import Site, copy_project, offline_page, open_drawn, run_module
+from helpers import Site, copy_project, offline_page, open_drawn, run_module, site_digest
 
 pytestmark = pytest.mark.build  # builds a site
 
@@ -167,3 +169,42 @@ def test_search_results_for_injected_titles_show_them_as_text(poisoned_site, ser
         assert any(SHORT in title for title in titles), (query, titles)  # the payload is shown, as text
         assert_nothing_injected(tab, query)
     reader.close()
+
+
+# Chapters that put script in their page in ways the chapter rules do not see: all in one chapter's text.
+SCRIPT_PROBES = """
+```{code-cell} ipython3
+class Probe:
+    def _repr_html_(self):
+        return "<script>window.__probe = 'repr'</script>"
+
+
+Probe()
+```
+
+```{code-cell} ipython3
+display({"text/html": "<img src=x onerror=\\"window.__probe = 'display'\\">"}, raw=True)
+```
+"""
+
+
+@pytest.fixture(scope="module")
+def probed(poisoned_site):
+    """The poisoned project built again with the script probes: the build reads only the chapter that changed."""
+    project = poisoned_site.parents[1]
+    published = site_digest(poisoned_site)
+    chapter = project / "book" / "rationale.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + SCRIPT_PROBES)
+    scripts = run_module("build", cwd=project)
+    return SimpleNamespace(scripts=scripts, published=published, after_scripts=site_digest(poisoned_site))
+
+
+def test_script_in_a_cells_output_fails_the_build_naming_the_page_and_chapter(probed):
+    assert probed.scripts.returncode == 1
+    problems = [line for line in probed.scripts.stderr.splitlines() if line.startswith("book/rationale.html:")]
+    assert any(
+        "an inline script the build did not make: \"window.__probe = 'repr'\" (the page of book/rationale.md)" in line
+        for line in problems
+    ), probed.scripts.stderr[-3000:]
+    assert any("an event-handler attribute onerror= on <img> (the page of book/rationale.md)" in p for p in problems)
+    assert probed.after_scripts == probed.published  # the published site is as it was

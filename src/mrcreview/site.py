@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import mrcreview
-from mrcreview import cores, jupyter_book_parallel, kernels
+from mrcreview import cores, jupyter_book_parallel, kernels, site_audit
 from mrcreview.schema import DESCRIPTOR, resource
 
 # Sphinx re-reads a page only when its source or a noted data file changes. A change to
@@ -139,6 +139,13 @@ def _build(root: Path, output: Path, check: Callable[[], int]) -> int:
         return 1
     in_progress.unlink()
     print(text)
+    if problems := site_audit.approve_site(built, root):  # what the build made, as a browser reads it
+        print(*problems, sep="\n", file=sys.stderr)
+        print(
+            f"build: the site breaks the rules above; the published site in {output} was left unchanged.",
+            file=sys.stderr,
+        )
+        return 1
     publish(built, output)
     published.write_text(inputs)
     print(f"build: site published in {output}")

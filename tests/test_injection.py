@@ -172,7 +172,8 @@ def test_search_results_for_injected_titles_show_them_as_text(poisoned_site, ser
     reader.close()
 
 
-# Chapters that put script in their page in ways the chapter rules do not see: all in one chapter's text.
+# Chapters that put script in their page in ways the chapter rules do not see, and a substitution that
+# would run a shell command while the book is built: all in one chapter's text.
 SCRIPT_PROBES = """
 ```{code-cell} ipython3
 class Probe:
@@ -186,6 +187,8 @@ Probe()
 ```{code-cell} ipython3
 display({"text/html": "<img src=x onerror=\\"window.__probe = 'display'\\">"}, raw=True)
 ```
+
+{{ lipsum.__globals__['os'].popen('touch MARKER').read() }}
 """
 # Chapters that read a file from outside the repository into their page, or publish one beside it, in ways
 # the chapter rules do not see: (chapter, its added text, the file as the build names it, why it is refused).
@@ -228,14 +231,18 @@ def probed(poisoned_site):
     each build reads only the chapters that changed (the file probes are in chapters with no code)."""
     project = poisoned_site.parents[1]
     published = site_digest(poisoned_site)
+    marker = project.parent / "substitution-ran"
     chapter = project / "book" / "rationale.md"
-    chapter.write_text(chapter.read_text(encoding="utf-8") + SCRIPT_PROBES)
+    chapter.write_text(chapter.read_text(encoding="utf-8") + SCRIPT_PROBES.replace("MARKER", str(marker)))
     scripts = run_module("build", cwd=project)
-    after_scripts = site_digest(poisoned_site)
+    built = (project / "_build" / "work" / "_build" / "html" / "book" / "rationale.html").read_text(encoding="utf-8")
+    after_scripts, substituted = site_digest(poisoned_site), marker.exists()
     add_file_probes(project)
     files = run_module("build", cwd=project)
     return SimpleNamespace(
         scripts=scripts,
+        built_with_scripts=built,
+        substituted=substituted,
         files=files,
         published=published,
         after_scripts=after_scripts,
@@ -252,6 +259,11 @@ def test_script_in_a_cells_output_fails_the_build_naming_the_page_and_chapter(pr
     ), probed.scripts.stderr[-3000:]
     assert any("an event-handler attribute onerror= on <img> (the page of book/rationale.md)" in p for p in problems)
     assert probed.after_scripts == probed.published  # the published site is as it was
+
+
+def test_a_substitution_in_prose_is_text_and_runs_nothing(probed):
+    assert not probed.substituted
+    assert "{{ lipsum." in probed.built_with_scripts  # shown as text (Markdown makes __globals__ bold)
 
 
 @pytest.mark.parametrize("chapter, text, named, reason", FILE_PROBES)

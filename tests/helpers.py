@@ -144,7 +144,8 @@ def open_drawn(page, url: str):
 
 
 def chart_specs(html: str) -> list[str]:
-    return re.findall(r'vegaEmbed\("#[\w-]+", (\{.*?\}), \{"actions"', html)
+    """Each chart's specification, as the JSON block the chart is drawn from."""
+    return re.findall(r'<script type="application/json" class="vega-spec" data-chart="[\w-]+">(.*?)</script>', html)
 
 
 def table_of(html: str, label: str) -> str:

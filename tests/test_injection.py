@@ -1,15 +1,18 @@
 """Text from data/, refs.bib, CITATION.cff and datapackage.json reaches the site escaped: nothing from a pull
-request runs in a reader's browser, on any page, in search results, or on a click."""
+request runs in a reader's browser, on any page, in search results, or on a click. A chapter that puts
+script in its page, or a file from outside the repository in it or beside it, fails the build."""
 
 import csv
 import io
 import json
 import re
+import shutil
+from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
 
-from helpers import Site, copy_project, offline_page, open_drawn, run_module
+from helpers import Site, copy_project, offline_page, open_drawn, run_module, site_digest
 
 pytestmark = pytest.mark.build  # builds a site
 
@@ -167,3 +170,112 @@ def test_search_results_for_injected_titles_show_them_as_text(poisoned_site, ser
         assert any(SHORT in title for title in titles), (query, titles)  # the payload is shown, as text
         assert_nothing_injected(tab, query)
     reader.close()
+
+
+# Chapters that put script in their page in ways the chapter rules do not see, and a substitution that
+# would run a shell command while the book is built: all in one chapter's text.
+SCRIPT_PROBES = """
+```{code-cell} ipython3
+class Probe:
+    def _repr_html_(self):
+        return "<script>window.__probe = 'repr'</script>"
+
+
+Probe()
+```
+
+```{code-cell} ipython3
+display({"text/html": "<img src=x onerror=\\"window.__probe = 'display'\\">"}, raw=True)
+```
+
+{{ lipsum.__globals__['os'].popen('touch MARKER').read() }}
+"""
+# Chapters that read a file from outside the repository into their page, or publish one beside it, in ways
+# the chapter rules do not see: (chapter, its added text, the file as the build names it, why it is refused).
+FILE_PROBES = [
+    ("future-directions", "```{eval-rst}\n.. include:: ../../include.txt\n```\n", "../include.txt", "outside"),
+    ("future-directions", "```{csv-table} A table\n:file: ../../table.csv\n```\n", "../table.csv", "outside"),
+    ("future-directions", "![a picture](../../picture.png)\n", "../picture.png", "outside"),
+    ("future-directions", "- An item.\n\n  ```{literalinclude} ../../listed.txt\n  ```\n", "../listed.txt", "outside"),
+    ("future-directions", "```{LiteralInclude} ../../capitalised.txt\n```\n", "../capitalised.txt", "outside"),
+    ("future-directions", "~~~{literalinclude} ../../tildes.txt\n~~~\n", "../tildes.txt", "outside"),
+    ("future-directions", "See {download}`the settings <../.git/config>`.\n", ".git/config", "is not a source file"),
+    ("whats-new", None, "book/whats-new.md", "is a symbolic link"),  # the chapter itself links outside
+]
+SECRET = "text-of-a-file-outside-the-repository"
+
+
+def add_file_probes(project):
+    outside = project.parent
+    for name in ("include.txt", "table.csv", "listed.txt", "capitalised.txt", "tildes.txt"):
+        (outside / name).write_text(f"{SECRET}\n", encoding="utf-8")
+    (outside / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n" + SECRET.encode())
+    (project / ".git").mkdir()
+    (project / ".git" / "config").write_text(f"[core]\n\t# {SECRET}\n", encoding="utf-8")
+    for chapter, text, _, _ in FILE_PROBES:
+        source = project / "book" / f"{chapter}.md"
+        if text is None:  # the same chapter, with a secret, outside the repository
+            shutil.copy(source, outside / source.name)
+            with open(outside / source.name, "a", encoding="utf-8") as copy:
+                copy.write(f"\n{SECRET}\n")
+            source.unlink()
+            source.symlink_to(outside / source.name)
+        else:
+            with open(source, "a", encoding="utf-8") as chapter_text:
+                chapter_text.write(f"\n{text}")
+
+
+@pytest.fixture(scope="module")
+def probed(poisoned_site):
+    """The poisoned project built again with the script probes, then again with the file probes too:
+    each build reads only the chapters that changed (the file probes are in chapters with no code)."""
+    project = poisoned_site.parents[1]
+    published = site_digest(poisoned_site)
+    marker = project.parent / "substitution-ran"
+    chapter = project / "book" / "rationale.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + SCRIPT_PROBES.replace("MARKER", str(marker)))
+    scripts = run_module("build", cwd=project)
+    built = (project / "_build" / "work" / "_build" / "html" / "book" / "rationale.html").read_text(encoding="utf-8")
+    after_scripts, substituted = site_digest(poisoned_site), marker.exists()
+    add_file_probes(project)
+    files = run_module("build", cwd=project)
+    return SimpleNamespace(
+        scripts=scripts,
+        built_with_scripts=built,
+        substituted=substituted,
+        files=files,
+        published=published,
+        after_scripts=after_scripts,
+        after_files=site_digest(poisoned_site),
+    )
+
+
+def test_script_in_a_cells_output_fails_the_build_naming_the_page_and_chapter(probed):
+    assert probed.scripts.returncode == 1
+    problems = [line for line in probed.scripts.stderr.splitlines() if line.startswith("book/rationale.html:")]
+    assert any(
+        "an inline script the build did not make: \"window.__probe = 'repr'\" (the page of book/rationale.md)" in line
+        for line in problems
+    ), probed.scripts.stderr[-3000:]
+    assert any("an event-handler attribute onerror= on <img> (the page of book/rationale.md)" in p for p in problems)
+    assert probed.after_scripts == probed.published  # the published site is as it was
+
+
+def test_a_substitution_in_prose_is_text_and_runs_nothing(probed):
+    assert not probed.substituted
+    assert "{{ lipsum." in probed.built_with_scripts  # shown as text (Markdown makes __globals__ bold)
+
+
+@pytest.mark.parametrize("chapter, text, named, reason", FILE_PROBES)
+def test_a_file_from_outside_the_repository_fails_the_build_naming_chapter_and_file(
+    probed, chapter, text, named, reason
+):
+    assert probed.files.returncode == 1
+    lines = probed.files.stderr.splitlines()
+    assert any(line.startswith(f"book/{chapter}.md: WARNING: {named} ") and reason in line for line in lines), lines
+    assert probed.after_files == probed.published
+
+
+def test_no_message_repeats_a_file_from_outside_the_repository(probed):
+    assert probed.files.returncode == 1 and "WARNING: ../include.txt resolves outside" in probed.files.stderr
+    assert SECRET not in probed.files.stdout + probed.files.stderr

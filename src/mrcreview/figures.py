@@ -136,8 +136,9 @@ def static_svg(spec: dict) -> str:
 
 
 def chart_html(chart: alt.Chart, chart_id: str, description: str):
-    """The chart as HTML that draws with the Vega libraries the site serves itself (no CDN),
-    with a static SVG of the same chart that print and PDF show instead."""
+    """The chart as HTML that the site's own Vega libraries draw (no CDN), with a static SVG of the
+    same chart that print and PDF show instead. The specification is data (a JSON block), drawn by the
+    site's static/charts.js: no chart is a script of its own, so every page can refuse inline script."""
     from IPython.display import HTML
 
     if not re.fullmatch(r"[a-z][a-z0-9-]*", chart_id):
@@ -149,6 +150,5 @@ def chart_html(chart: alt.Chart, chart_id: str, description: str):
     return HTML(
         f'<div id="{chart_id}" class="vega-chart" role="img" aria-label="{label}"></div>\n'
         f'<img class="chart-static" alt="{label}" src="data:image/svg+xml;base64,{svg}">\n'
-        f'<script type="text/javascript">vegaEmbed("#{chart_id}", {script_json(spec)}, '
-        '{"actions": false, "renderer": "svg"});</script>'
+        f'<script type="application/json" class="vega-spec" data-chart="{chart_id}">{script_json(spec)}</script>'
     )

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import mrcreview
+from mrcreview import site_audit
 from mrcreview.loading import evidence_as_of
 from mrcreview.publish import build_lock, publish, restore_interrupted_publish, staged_folder
 from mrcreview.sphinx_process import run_sphinx
@@ -134,6 +135,13 @@ def _build(root: Path, output: Path) -> int:
         print(f"build: failed (full log: {log}); the published site in {output} was left unchanged.", file=sys.stderr)
         return 1
     in_progress.unlink()
+    if problems := site_audit.approve_site(built, root):  # what the build made, as a browser reads it
+        print(*problems, sep="\n", file=sys.stderr)
+        print(
+            f"build: the site breaks the rules above; the published site in {output} was left unchanged.",
+            file=sys.stderr,
+        )
+        return 1
     publish(built, output)
     published.write_text(inputs)
     print(f"build: built in {time.monotonic() - started:.0f} s (log: {log.relative_to(root)})")

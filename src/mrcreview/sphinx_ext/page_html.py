@@ -60,17 +60,14 @@ def stackable_tables(app: Sphinx, pagename: str, templatename: str, context: dic
 
 
 def tidy_page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """Load the Vega libraries only on pages with a chart, and drop Thebe, which the book does not use
-    (the default theme declares its THEBE_JS_URL twice, an error in every browser console)."""
+    """Drop Thebe, which the book does not use (the default theme declares its THEBE_JS_URL twice, an error
+    in every browser console)."""
     if "script_files" not in context:
         return
-    has_chart = "vegaEmbed(" in context.get("body", "")
 
     def keep(script) -> bool:
         name, body = private_api.script_file_and_body(script)
-        if "thebe" in name or "THEBE_JS_URL" in body:
-            return False
-        return has_chart or "/vendor/vega" not in f"/{name}"
+        return "thebe" not in name and "THEBE_JS_URL" not in body
 
     context["script_files"] = [script for script in context["script_files"] if keep(script)]
 

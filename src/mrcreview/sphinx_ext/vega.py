@@ -60,8 +60,7 @@ def add_vega(app: Sphinx) -> None:
         if problems:
             raise ExtensionError("\n".join(problems))
         app.env.mrcreview_vega_compared = compared
-    for file in VEGA_FILES.values():
-        app.add_js_file(f"vendor/{Path(file).name}")
+    # the libraries load at the end of a page with a chart (_templates/layout.html), before charts.js
     for css in ICON_CSS:
         app.add_css_file(f"vendor/fontawesome/css/{css}")
 

@@ -6,11 +6,8 @@ a time, each deploy gh-pages whole as it is when they start."""
 import subprocess
 
 import pytest
-from workflow_steps import Runner, api_key, pull_request, read_workflow, step
+from workflow_steps import REPOSITORY, TOKEN, Runner, api_key, git_sent_to, pull_request, read_workflow, step
 
-REPOSITORY = "review-org/mrcreview"
-TOKEN = "token-for-the-test"
-URL = f"https://x-access-token:{TOKEN}@github.com/{REPOSITORY}.git"
 IDENTITY = ["-c", "user.name=Someone", "-c", "user.email=someone@example.org"]
 
 
@@ -45,13 +42,7 @@ class Pages:
             git("push", "-q", str(self.remote), "gh-pages", cwd=seed)
         self.runner = Runner(tmp_path / "workspace")
         self.runner.check_out_scripts()
-        self.runner.extra_env = {
-            "HOME": str(tmp_path),
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_CONFIG_COUNT": "1",
-            "GIT_CONFIG_KEY_0": f"url.{self.remote}.insteadOf",
-            "GIT_CONFIG_VALUE_0": URL,
-        }
+        self.runner.extra_env = git_sent_to(self.remote, tmp_path)
         self.answer_open(open_prs)
 
     def answer_open(self, numbers) -> None:

@@ -4,11 +4,8 @@ data, build on the refresh branch as reviewers left it and never force a push.""
 
 import subprocess
 
-from workflow_steps import Runner, step
+from workflow_steps import TOKEN, Runner, git_sent_to, step
 
-REPOSITORY = "review-org/mrcreview"
-TOKEN = "token-for-the-test"
-URL = f"https://x-access-token:{TOKEN}@github.com/{REPOSITORY}.git"
 IDENTITY = ["-c", "user.name=Reviewer", "-c", "user.email=reviewer@example.org"]
 SCREENING = "data/screening.csv"
 CONTEXT = {"github": {"token": TOKEN}}
@@ -40,13 +37,7 @@ class Repository:
         self.runner = Runner(tmp_path / "workspace")
         self.runner.workspace.rmdir()
         git("clone", "-q", str(self.remote), str(self.runner.workspace))  # actions/checkout, fetch-depth 0
-        self.runner.extra_env = {
-            "HOME": str(tmp_path),
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_CONFIG_COUNT": "1",
-            "GIT_CONFIG_KEY_0": f"url.{self.remote}.insteadOf",
-            "GIT_CONFIG_VALUE_0": URL,
-        }
+        self.runner.extra_env = git_sent_to(self.remote, tmp_path)
 
     def commit(self, clone, contents: dict[str, str], message: str, branch: str) -> str:
         for name, text in contents.items():

@@ -18,6 +18,21 @@ from helpers import ROOT
 WORKFLOWS = ROOT / ".github" / "workflows"
 GITHUB = ROOT / "tests" / "fixtures" / "github"
 EXPRESSION = re.compile(r"\$\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}")
+REPOSITORY = "review-org/mrcreview"
+TOKEN = "token-for-the-test"
+URL = f"https://x-access-token:{TOKEN}@github.com/{REPOSITORY}.git"  # the workflows' address of the repository
+
+
+def git_sent_to(remote: Path, home: Path) -> dict:
+    """The environment in which git sends the workflows' github.com address to the local remote instead
+    (url.insteadOf), with no system or user configuration."""
+    return {
+        "HOME": str(home),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": f"url.{remote}.insteadOf",
+        "GIT_CONFIG_VALUE_0": URL,
+    }
 
 
 def read_workflow(name: str) -> dict:

@@ -5,9 +5,9 @@ import hashlib
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.environment.collectors import EnvironmentCollector
 
 from mrcreview.bibstyle import formatted_in_this_build, reuse_formatted, what_decides
+from mrcreview.sphinx_ext.whole_book import WholeBookCollector
 
 
 def reference_digests(env: BuildEnvironment) -> dict[str, str]:
@@ -16,18 +16,9 @@ def reference_digests(env: BuildEnvironment) -> dict[str, str]:
     return {key: hashlib.sha256(repr(what_decides(entry)).encode()).hexdigest() for key, entry in entries.items()}
 
 
-class ReferencesCollector(EnvironmentCollector):
+class ReferencesCollector(WholeBookCollector):
     """The references of the last build (env.mrcreview_references: key -> digest) and how they were
     formatted (env.mrcreview_formatted_references): the whole bibliography's, not a page's."""
-
-    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        pass
-
-    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-        pass
-
-    def process_doc(self, app: Sphinx, doctree) -> None:
-        pass
 
     def get_outdated_docs(self, app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
         """sphinxcontrib-bibtex reads only the bibliography again when refs.bib changes: a page citing

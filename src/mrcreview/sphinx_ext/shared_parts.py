@@ -10,7 +10,8 @@ import copy
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.environment.collectors import EnvironmentCollector
+
+from mrcreview.sphinx_ext.whole_book import WholeBookCollector
 
 
 def shared_parts(env: BuildEnvironment) -> tuple:
@@ -22,18 +23,9 @@ def shared_parts(env: BuildEnvironment) -> tuple:
     return titles, sections, terms, copy.deepcopy(env.toc_secnumbers), copy.deepcopy(env.toc_fignumbers)
 
 
-class SharedPartsCollector(EnvironmentCollector):
+class SharedPartsCollector(WholeBookCollector):
     """What the last build's pages shared, in env.mrcreview_shared: the whole book's, not a page's,
     so reading a page clears nothing and parallel readers have nothing to merge."""
-
-    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        pass
-
-    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-        pass
-
-    def process_doc(self, app: Sphinx, doctree) -> None:
-        pass
 
     def get_updated_docs(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
         seen = shared_parts(env)

@@ -6,7 +6,6 @@ into releases/<version>/. The page compares the data with the snapshot of the cu
 No git history or tag is needed: a fresh or shallow clone shows the same page.
 """
 
-import io
 import json
 import re
 import subprocess
@@ -16,6 +15,7 @@ import bibtexparser
 import pandas as pd
 
 from mrcreview.citation_file import read_citation
+from mrcreview.csv_rows import parse_records
 from mrcreview.dependencies import recorded
 from mrcreview.loading import AS_TYPED
 from mrcreview.markdown import cite, md_code_block, md_escape
@@ -63,7 +63,8 @@ def _table(text: str | None) -> pd.DataFrame | None:
     """A CSV as text columns, as committed (numbers keep the precision they were typed with)."""
     if text is None:
         return None
-    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+    header, rows = parse_records(text)
+    table = pd.DataFrame(rows, columns=header, dtype="str").replace("", pd.NA)
     for column in AS_TYPED:  # what format_value prints; here every column is as typed
         if column in table:
             table[f"{column}_text"] = table[column]

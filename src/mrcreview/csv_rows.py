@@ -32,6 +32,24 @@ def record_problem(value: str) -> tuple[str, str] | None:
 IDENTIFIERS = {"doi": doi_problem, "pmid": pmid_problem, "record_id": record_problem}
 
 
+def parse_csv(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The one parse of the project's CSV text (the check, the refresh and What's new read through it): the
+    header, and each row's cells with the line it starts on (a quoted cell may hold a line end)."""
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, [])
+    rows, line = [], reader.line_num
+    for cells in reader:
+        rows.append((line + 1, cells))
+        line = reader.line_num
+    return header, rows
+
+
+def parse_records(text: str) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and each row as {column: text}, exactly as written."""
+    header, rows = parse_csv(text)
+    return header, [dict(zip(header, cells, strict=False)) for _, cells in rows]
+
+
 def read_rows(
     root: Path, res: dict, folder: str = "data", optional: frozenset[str] = frozenset()
 ) -> tuple[list[tuple[int, dict]], list[Problem]]:
@@ -55,8 +73,7 @@ def read_rows(
         line = text[: text.index("\r")].count("\n") + 1
         problems.append(Problem(file, line, None, "Unix line ends (LF)", "Windows line ends (CRLF)"))
         text = text.replace("\r\n", "\n")
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader)
+    header, parsed = parse_csv(text)
     expected = [f["name"] for f in res["schema"]["fields"]]
     missing = [name for name in expected if name not in header and name not in optional]
     unknown = [name for name in header if name not in expected]
@@ -77,9 +94,7 @@ def read_rows(
         f["name"]: min(MAX_TEXT, f.get("constraints", {}).get("maxLength", MAX_TEXT)) for f in res["schema"]["fields"]
     }
     rows = []
-    line = reader.line_num
-    for cells in reader:
-        start, line = line + 1, reader.line_num
+    for start, cells in parsed:
         if not any(cells):
             problems.append(Problem(file, start, None, "a data row", "a blank line"))
             continue

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from mrcreview.bibliography import read_library
+from mrcreview.csv_rows import parse_records
 from mrcreview.literature import SERVICE as PUBMED
 from mrcreview.literature import search_pubmed
 from mrcreview.registry_client import Client, ServiceFailed
@@ -31,9 +32,7 @@ __all__ = ["ServiceFailed", "refresh"]
 
 def read_csv_rows(path: Path) -> tuple[list[str], list[dict]]:
     """A data file's header and its rows as text, exactly as written (csv_text writes them back)."""
-    with open(path, encoding="utf-8", newline="") as stream:
-        reader = csv.DictReader(stream)
-        return list(reader.fieldnames or []), list(reader)
+    return parse_records(path.read_text(encoding="utf-8"))
 
 
 def csv_text(header: list[str], rows: list[dict]) -> tuple[str, list[int]]:

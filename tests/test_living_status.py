@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import markdown_it
+import pandas as pd
 
 import mrcreview
 from mrcreview.dependencies import answer
@@ -115,3 +116,17 @@ def test_the_page_is_read_again_when_the_status_changes(minimal_project):
     assert answer(call, minimal_project) == before
     record_a_refresh_run(minimal_project, "2026-02-10", 3)
     assert answer(call, minimal_project) != before
+
+
+def test_a_reported_search_gives_its_date_and_yield_only_when_its_source_does(minimal):
+    searches = mrcreview.load_searches(root=minimal)
+    reported = searches["run_by"] != "make refresh"
+    searches.loc[reported, "run_on"] = pd.Timestamp("2024-06-30")
+    searches.loc[reported, "found"] = 812
+    citation = {"version": "1.0.0", "date-released": "2026-01-01"}
+    text = living_status(
+        searches, mrcreview.load_screening(root=minimal), mrcreview.load_studies(root=minimal), citation
+    )
+    line = next(line for line in text.splitlines() if "source review's search" in line)
+    assert "as the review reports it: it ran on 30 June 2024, and it found 812 records." in line
+    assert "not reported" not in line

@@ -45,7 +45,7 @@ def _window(search: pd.Series) -> str:
 
 def reported_search(search: pd.Series) -> str:
     """A search this book did not run: only what its source reports of it."""
-    ran = f"ran on {day(search['run_on'])}" if pd.notna(search["run_on"]) else "the date it ran is not reported"
+    ran = f"it ran on {day(search['run_on'])}" if pd.notna(search["run_on"]) else "the date it ran is not reported"
     found = (
         f"it found {int(search['found'])} records"
         if pd.notna(search["found"])

@@ -63,7 +63,8 @@ def update_search(search: pd.Series, screening: pd.DataFrame) -> str:
     head = f"**Update search** ({md_escape(search['database'])}, publications {_window(search)}):"
     if pd.isna(search["run_on"]):
         return (
-            f"{head} not yet run: nothing published since the source review's window has been searched for or screened."
+            f"{head} not yet run, so nothing published since the source review's window"
+            " has been searched for or screened."
         )
     mine = screening[screening["search_id"] == search["search_id"]]
     decision = mine["decision"]

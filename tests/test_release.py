@@ -211,7 +211,7 @@ def test_the_pull_request_summary_lists_what_changed_against_the_base(repository
             "outcome": payload,
             "before": "47.6%",
             "after": "51.2%",
-            "shown_in": ["organ-preservation"],
+            "shown_in": ["index", "organ-preservation"],  # the front page's key messages place it too
         }
     ]
     # the register page of the study whose number changed, not its first page, which only lists studies

@@ -18,6 +18,7 @@ _HOME = {
     "glue_prisma_flow": "chapter",
     "glue_text": "chapter",
     "how_to_cite_markdown": "changes",
+    "living_status_markdown": "living_status",
     "load_clinical_pathways": "loading",
     "load_figure": "loading",
     "load_figures": "loading",

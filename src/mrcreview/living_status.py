@@ -1,0 +1,132 @@
+"""The front page's living status: how current the evidence is, said from data alone.
+
+It claims no more than the data records: the source review's search as the review reports it; each
+update search as last run, or that it has not run; which registry statuses `make refresh` confirmed
+and which were typed by hand; the version and release date of CITATION.cff.
+"""
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from mrcreview.citation_file import read_citation
+from mrcreview.dependencies import recorded
+from mrcreview.loading import load_screening, load_searches, load_studies
+from mrcreview.markdown import md_escape
+from mrcreview.paths import project_root
+from mrcreview.tables import UPDATE_SEARCH
+from mrcreview.trials import NCT
+
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def as_date(when) -> date:
+    """A date from data, whichever form it was loaded in (a date, a timestamp, or ISO text from CITATION.cff)."""
+    return pd.Timestamp(str(when)).date()
+
+
+def day(when) -> str:
+    """A date as readers write it: 28 November 2026."""
+    when = as_date(when)
+    return f"{when.day} {when:%B %Y}"
+
+
+def _bound(text: str) -> str:
+    """A window's bound: a year as it is, a full date as readers write it."""
+    return day(text) if ISO_DAY.fullmatch(text) else md_escape(text)
+
+
+def _window(search: pd.Series) -> str:
+    start = _bound(search["date_from"])
+    return f"{start} to {_bound(search['date_to'])}" if pd.notna(search["date_to"]) else f"from {start}"
+
+
+def reported_search(search: pd.Series) -> str:
+    """A search this book did not run: only what its source reports of it."""
+    ran = f"it ran on {day(search['run_on'])}" if pd.notna(search["run_on"]) else "the date it ran is not reported"
+    found = (
+        f"it found {int(search['found'])} records"
+        if pd.notna(search["found"])
+        else "nor is the number of records it found"
+    )
+    joint = ", and " if pd.notna(search["found"]) else ", "
+    return (
+        f"**The source review's search** ({md_escape(search['database'])}, publications {_window(search)}),"
+        f" as the review reports it: {ran}{joint}{found}."
+    )
+
+
+def update_search(search: pd.Series, screening: pd.DataFrame) -> str:
+    """A search `make refresh` runs: its last run and where its records stand, or that it has not run."""
+    head = f"**Update search** ({md_escape(search['database'])}, publications {_window(search)}):"
+    if pd.isna(search["run_on"]):
+        return (
+            f"{head} not yet run, so nothing published since the source review's window"
+            " has been searched for or screened."
+        )
+    mine = screening[screening["search_id"] == search["search_id"]]
+    decision = mine["decision"]
+    found = int(search["found"]) if pd.notna(search["found"]) else 0
+    return (
+        f"{head} last run on {day(search['run_on'])}, when it found {found} records."
+        f" Of the {len(mine)} it has added to the screening log, {int((decision == 'to screen').sum())} await a"
+        f" decision, {int((decision == 'included').sum())} were included and"
+        f" {int((decision == 'excluded').sum())} excluded."
+    )
+
+
+def registry_checks(studies: pd.DataFrame, searches: pd.DataFrame) -> str:
+    """Which registry statuses `make refresh` confirmed and which were typed by hand.
+
+    A status counts as confirmed by `make refresh` only when its check date is the date of a refresh run:
+    a refresh writes both at once, and a status it could not confirm keeps its old date. A
+    registry_updated date alone is not enough, as a later hand edit leaves it in place."""
+    runs = {as_date(run) for run in searches.loc[searches["run_by"] == UPDATE_SEARCH, "run_on"].dropna()}
+    registered = studies[studies["registry_id"].notna()]
+    if registered.empty:
+        return "**Trial registries**: no study in the dataset has a registry number."
+    automatic = registered.apply(
+        lambda row: bool(NCT.fullmatch(row["registry_id"])) and as_date(row["status_checked"]) in runs, axis=1
+    )
+    parts = []
+    if automatic.any():
+        latest = max(registered.loc[automatic, "status_checked"])
+        parts.append(
+            f"{automatic.sum()} of {len(registered)} statuses were last confirmed at ClinicalTrials.gov by"
+            f" `make refresh`, most recently on {day(latest)}"
+        )
+    else:
+        parts.append("no status has yet been confirmed at a registry by `make refresh`")
+    by_hand = registered[~automatic]
+    for checked, rows in by_hand.groupby("status_checked", sort=True):
+        ids = ", ".join(md_escape(r) for r in sorted(rows["registry_id"]))
+        parts.append(f"typed by hand, last checked by hand on {day(checked)}: {ids}")
+    return f"**Trial registries** ({len(registered)} studies with a registry number): " + "; ".join(parts) + "."
+
+
+def version_line(citation: dict) -> str:
+    return (
+        f"**Version** {md_escape(citation['version'])}, released on {day(citation['date-released'])}"
+        " (from CITATION.cff)."
+    )
+
+
+def living_status(searches: pd.DataFrame, screening: pd.DataFrame, studies: pd.DataFrame, citation: dict) -> str:
+    """The status as a Markdown list, one line per source of currency."""
+    # The source review's search first: the update searches continue from where its window ends.
+    ordered = searches.assign(update=searches["run_by"] == UPDATE_SEARCH).sort_values("update", kind="stable")
+    lines = [
+        update_search(search, screening) if search["update"] else reported_search(search)
+        for _, search in ordered.iterrows()
+    ]
+    lines += [registry_checks(studies, searches), version_line(citation)]
+    return "\n".join(f"- {line}" for line in lines) + "\n"
+
+
+@recorded
+def living_status_markdown(*, root: Path | None = None) -> str:
+    """The front page's living status, from data/ and CITATION.cff."""
+    citation = read_citation(root or project_root())
+    return living_status(load_searches(root=root), load_screening(root=root), load_studies(root=root), citation)

@@ -202,17 +202,23 @@ FILE_PROBES = [
     ("future-directions", "See {download}`the settings <../.git/config>`.\n", ".git/config", "is not a source file"),
     ("whats-new", None, "book/whats-new.md", "is a symbolic link"),  # the chapter itself links outside
 ]
+# Of these, the data check, which runs first, already refuses two in its own words: a chapter that is a link
+# out of the project, and a download from .git. The build's guard is then shown without them.
+CHECKED_FIRST = {
+    "book/whats-new.md": "book/whats-new.md: expected a file inside the project; found a link or path leading out",
+    ".git/config": "book/future-directions.md",  # the check names the chapter and the download
+}
 SECRET = "text-of-a-file-outside-the-repository"
 
 
-def add_file_probes(project):
+def add_file_probes(project, probes):
     outside = project.parent
     for name in ("include.txt", "table.csv", "listed.txt", "capitalised.txt", "tildes.txt"):
         (outside / name).write_text(f"{SECRET}\n", encoding="utf-8")
     (outside / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n" + SECRET.encode())
-    (project / ".git").mkdir()
+    (project / ".git").mkdir(exist_ok=True)
     (project / ".git" / "config").write_text(f"[core]\n\t# {SECRET}\n", encoding="utf-8")
-    for chapter, text, _, _ in FILE_PROBES:
+    for chapter, text, _, _ in probes:
         source = project / "book" / f"{chapter}.md"
         if text is None:  # the same chapter, with a secret, outside the repository
             shutil.copy(source, outside / source.name)
@@ -237,9 +243,15 @@ def probed(poisoned_site):
     scripts = run_module("build", cwd=project)
     built = (project / "_build" / "work" / "_build" / "html" / "book" / "rationale.html").read_text(encoding="utf-8")
     after_scripts, substituted = site_digest(poisoned_site), marker.exists()
-    add_file_probes(project)
+    build_guarded = [probe for probe in FILE_PROBES if probe[2] not in CHECKED_FIRST]
+    add_file_probes(project, build_guarded)
     files = run_module("build", cwd=project)
+    checked = {}
+    for probe in (probe for probe in FILE_PROBES if probe[2] in CHECKED_FIRST):  # each stops the check alone
+        add_file_probes(project, [probe])
+        checked[probe[2]] = run_module("build", cwd=project)
     return SimpleNamespace(
+        checked=checked,
         scripts=scripts,
         built_with_scripts=built,
         substituted=substituted,
@@ -270,6 +282,11 @@ def test_a_substitution_in_prose_is_text_and_runs_nothing(probed):
 def test_a_file_from_outside_the_repository_fails_the_build_naming_chapter_and_file(
     probed, chapter, text, named, reason
 ):
+    if named in CHECKED_FIRST:
+        refused = probed.checked[named]
+        assert refused.returncode == 1 and refused.stderr.endswith("nothing was built.\n")
+        assert CHECKED_FIRST[named] in refused.stderr, refused.stderr
+        return
     assert probed.files.returncode == 1
     lines = probed.files.stderr.splitlines()
     assert any(line.startswith(f"book/{chapter}.md: WARNING: {named} ") and reason in line for line in lines), lines
@@ -279,3 +296,4 @@ def test_a_file_from_outside_the_repository_fails_the_build_naming_chapter_and_f
 def test_no_message_repeats_a_file_from_outside_the_repository(probed):
     assert probed.files.returncode == 1 and "WARNING: ../include.txt resolves outside" in probed.files.stderr
     assert SECRET not in probed.files.stdout + probed.files.stderr
+    assert all(SECRET not in refused.stdout + refused.stderr for refused in probed.checked.values())

@@ -3,6 +3,8 @@ no message repeats where a link points or what is there."""
 
 import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -125,3 +127,16 @@ def test_a_chapter_cannot_offer_a_file_of_git_for_download(project, capsys):
     assert run_check(project) == 1
     printed = capsys.readouterr().err
     assert "field 'download': expected a file of the project" in printed and "found '../.git/config'" in printed
+
+
+def test_a_row_of_thousands_of_cells_is_one_problem_not_a_hang(minimal_project):
+    searches = minimal_project / "data" / "searches.csv"
+    searches.write_text(searches.read_text(encoding="utf-8") + "x" + "," * 20_000 + "\n", encoding="utf-8")
+    # a bound on a hang, not a speed target: the check took minutes and gigabytes for this line
+    result = subprocess.run(
+        [sys.executable, "-m", "mrcreview", "check"], cwd=minimal_project, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert [line for line in result.stderr.splitlines() if "cells" in line] == [
+        f"data/searches.csv, line {len(searches.read_text().splitlines())}: expected 9 cells; found 20001 cells"
+    ], result.stderr

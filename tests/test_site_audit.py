@@ -166,6 +166,8 @@ PARSER_DIFFERENCES = [
     "<svg><style><img src=x onerror=window.x=1></style></svg>",
     '<svg><p></p><title><a title="</title><img src=x onerror=window.x=1>"></a></title></svg>',
     '<img src=x onerror=window.x=1 "',
+    # a browser leaves SVG at </p>: <style> is then HTML's raw text, and the "attribute" below it markup
+    '<svg></p><style><a id="</style><script src=../_downloads/e/evil.js></script>"></style></svg>',
 ]
 
 
@@ -221,7 +223,7 @@ def test_symbolic_links_and_other_special_files_are_refused(tmp_path):
 @pytest.mark.parametrize(
     "name, text, problem",
     [
-        ("book/page.js", "window.x = 1", "a file the build does not make"),
+        ("book/page.js", "window.x = 1", "a script file outside _static/"),
         ("evil.xhtml", "<html/>", "a file browsers open as a document, of a kind the build does not make"),
         ("page.htm", "<p>x</p>", "a file browsers open as a document, of a kind the build does not make"),
         ("_images/page.html", "<p>x</p>", "a page where the build makes none"),
@@ -232,9 +234,12 @@ def test_symbolic_links_and_other_special_files_are_refused(tmp_path):
             'Search.setIndex({"a": 1}); window.x = 1;',
             "the search index is not Search.setIndex(<JSON data>)",
         ),
-        ("_images/figure.svg", "<svg><script>window.x = 1</script></svg>", "<script> inside SVG"),
+        ("_images/figure.svg", "<svg><script>window.x = 1</script></svg>", "an SVG file, a document browsers run"),
+        ("_downloads/0a1b/evil.js", "window.x = 1", "a script file outside _static/"),
+        ("book/evil.mjs", "window.x = 1", "a script file outside _static/"),
+        ("book/styled.html", '<?xml-stylesheet href="style.xsl"?><p>x</p>', "a processing instruction"),
         ("_static/icon.svg", '<svg onload="window.x = 1"/>', "an event-handler attribute onload= on <svg>"),
-        ("_images/figure.svg", '<?xml-stylesheet href="style.xsl"?><svg/>', "a processing instruction"),
+        ("_downloads/0a1b/figure.svg", '<svg><a z:href="javascript:x()"/></svg>', "an SVG file, a document browsers"),
     ],
 )
 def test_every_file_is_one_the_build_makes(tmp_path, name, text, problem):

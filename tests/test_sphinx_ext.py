@@ -123,3 +123,13 @@ def test_search_titles_are_stored_escaped_once_however_often_the_index_is_loaded
     (project / "hostile.md").write_text(hostile + "\nMore.\n")  # and fed again
     titles = titles_after_a_build()
     assert once in titles and not any("<" in title or "&amp;lt;" in title for title in titles)
+
+
+def test_a_csv_table_from_an_address_is_refused_and_nothing_is_fetched(tmp_path):
+    outside = tmp_path / "secret.csv"
+    outside.write_text("a,b\nsecret-cell,1\n", encoding="utf-8")
+    page = f"# Page\n\n```{{csv-table}} A table\n:url: {outside.as_uri()}\n```\n"
+    project = small_site(tmp_path / "project", {"page": page})
+    warnings = build(project)
+    assert "a csv-table with :url:" in warnings  # which -W turns into a failure
+    assert "secret-cell" not in (project / "_build" / "html" / "page.html").read_text(encoding="utf-8")

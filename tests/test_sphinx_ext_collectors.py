@@ -89,9 +89,12 @@ def calls(app: Sphinx) -> dict[str, list[tuple]]:
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
     project = tiny_project(tmp_path_factory.mktemp("tiny") / "project")
-    serial, _ = build(project, project / "_build" / "serial", jobs=1)
-    parallel, _ = build(project, project / "_build" / "parallel", jobs=2)
-    return project, serial, parallel
+    with pytest.MonkeyPatch.context() as environment:
+        # the kernels must read this project, not the one nbval's collection names for its own kernels
+        environment.delenv("MRCREVIEW_ROOT", raising=False)
+        serial, _ = build(project, project / "_build" / "serial", jobs=1)
+        parallel, _ = build(project, project / "_build" / "parallel", jobs=2)
+        yield project, serial, parallel
 
 
 def test_each_page_keeps_what_its_kernel_and_its_roles_read(builds):

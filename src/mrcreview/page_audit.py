@@ -142,6 +142,8 @@ class Page(HTMLParser):
             self.raw, self.raw_text = (tag, values, self.getpos()[0]), []
 
     def handle_endtag(self, tag):
+        if self.svg_depth and tag not in SVG_ELEMENTS:  # a browser leaves SVG at </p> or </br>: html.parser does not
+            self.problem(f"</{tag}> inside SVG")
         if tag == "svg" and self.svg_depth and not self.svg_file:
             self.svg_depth -= 1
         if self.raw and tag == self.raw[0]:

@@ -30,7 +30,12 @@ from pathlib import Path
 from mrcreview.page_audit import Page, read_page
 
 DOCUMENT_TYPES = {".xhtml", ".xht", ".xml", ".xsl", ".xslt", ".shtml", ".mht", ".mhtml", ".svgz", ".swf", ".htm"}
-IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
+# No SVG among a page's images or downloads: opened alone, an SVG file is a document that can run script
+# and carries no policy of its own. The book's figures are drawn in the page; none is an SVG file.
+IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+# Files a browser runs as script: only the configuration's, in _static/, and the search index. The pages'
+# policy allows script from the site ('self'), so a script file anywhere else would be allowed to run.
+SCRIPT_TYPES = {".js", ".mjs", ".cjs", ".wasm"}
 THEMES = ("pydata_sphinx_theme", "sphinx_book_theme")
 
 
@@ -129,6 +134,10 @@ class Audit:
         top = parts[0] if len(parts) > 1 else ""
         if suffix in DOCUMENT_TYPES:
             return self.report(name, None, "a file browsers open as a document, of a kind the build does not make")
+        if suffix in SCRIPT_TYPES and top != "_static" and name != "searchindex.js":
+            return self.report(name, None, "a script file outside _static/, where the build puts none")
+        if suffix == ".svg" and top in ("_images", "_downloads"):
+            return self.report(name, None, "an SVG file, a document browsers run, where the build makes none")
         if suffix in (".html", ".svg"):
             if top == "_static" and (theme := theme_file(name.removeprefix("_static/"))):
                 if path.read_bytes() == theme.read_bytes():

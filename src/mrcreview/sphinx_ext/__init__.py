@@ -46,6 +46,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("evidence-register-part", register_pages.EvidenceRegisterPart)
     app.add_directive(data_used.DIRECTIVE, data_used.KernelCalls)
     app.add_directive("raw", safety.RawRefused, override=True)
+    app.add_directive("csv-table", safety.CSVTableWithoutURL, override=True)
     app.connect("source-read", directives.end_with_evidence_summary)
     app.connect("source-read", data_used.end_with_kernel_calls)
 

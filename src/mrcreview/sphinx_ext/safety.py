@@ -5,6 +5,7 @@ import re
 
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
+from docutils.parsers.rst.directives.tables import CSVTable
 from sphinx.util import logging
 
 LOGGER = logging.getLogger(__name__)
@@ -37,3 +38,14 @@ class RawRefused(Directive):
     def run(self):
         message = "a raw directive: the book takes no unescaped HTML; write Markdown instead"
         return [self.state.document.reporter.warning(message, line=self.lineno)]
+
+
+class CSVTableWithoutURL(CSVTable):
+    """A csv-table reads its own content or a file of the project (confinement.py checks where it is),
+    never an address: docutils fetches :url: itself, file:// included, and records no dependency."""
+
+    def run(self):
+        if "url" in self.options:
+            message = "a csv-table with :url:: a table comes from its own content or a file of the project"
+            return [self.state.document.reporter.warning(message, line=self.lineno)]
+        return super().run()

@@ -61,7 +61,8 @@ refresh: env
 # The version is data, never code. make expands a variable given on its command line wherever it is
 # referenced or exported, and bash expands the recipe line, so $(shell ...), `...` or $$(...) in it
 # would run: VERSION is replaced by its unexpanded text and reaches the program through the environment,
-# which checks it. (VERSION:=... on the command line is expanded by make before any line here is read.)
+# which checks it. (VERSION:=..., VERSION::=... and VERSION!=... on the command line are evaluated by make
+# itself before any line here is read: give the version as VERSION=x.y.z.)
 override VERSION := $(value VERSION)
 export VERSION
 release: env

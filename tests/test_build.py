@@ -240,5 +240,10 @@ def test_the_search_page_draws_the_prisma_flow_of_the_screening_log(built_projec
     counts = mrcreview.prisma_counts(searches, mrcreview.load_screening(root=built_project))
     html = page(built_project, "search-and-screening")
     svg = html[html.index('<svg class="prisma-flow"') : html.index("</svg>", html.index('<svg class="prisma-flow"'))]
-    for stage in ("identified", "removed", "awaiting", "screened", "excluded", "included"):
+    stages = ["removed", "awaiting", "screened", "excluded", "included"]
+    if mrcreview.update_search_run(searches):
+        stages.append("identified")
+    else:  # the update search has not run: its box says so, not "n = 0"
+        assert "(not yet run)" in svg
+    for stage in stages:
         assert f"(n = {counts[stage]})" in svg, stage

@@ -53,3 +53,12 @@ def test_only_numbers_reach_the_drawing():
     with pytest.raises(ValueError):
         prisma_flow_svg(COUNTS | {"excluded": "<script>alert(1)</script>"})
     assert not re.search(r"<(script|foreignObject|a)\b", prisma_flow_svg(COUNTS))
+
+
+def test_before_the_update_search_has_run_the_diagram_says_so_rather_than_zero():
+    svg = prisma_flow_svg(dict.fromkeys(COUNTS, 0), run=False)
+    root = ElementTree.fromstring(svg)
+    texts = " ".join(text.text or "" for text in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "(not yet run)" in texts and "Records found by the" in texts
+    description = root.find("{http://www.w3.org/2000/svg}desc").text
+    assert "have not run yet" in description and "0 records found" not in description

@@ -30,6 +30,7 @@ _HOME = {
     "number_text": "loading",
     "numbers_used": "register",
     "prisma_counts": "tables",
+    "update_search_run": "tables",
     "read_descriptor": "schema",
     "register_contents": "register",
     "register_part_entries": "register",

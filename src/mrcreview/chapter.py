@@ -45,13 +45,14 @@ def glue_chart(name: str, chart, description: str):
     return chart
 
 
-def glue_prisma_flow(name: str, counts: dict[str, int]) -> str:
-    """Glue the PRISMA 2020 flow diagram of the counts (prisma_counts); place it with {glue} under the same name."""
+def glue_prisma_flow(name: str, counts: dict[str, int], run: bool = True) -> str:
+    """Glue the PRISMA 2020 flow diagram of the counts (prisma_counts), run False before the update search has
+    run (update_search_run); place it with {glue} under the same name."""
     from IPython.display import HTML
 
     from mrcreview.prisma import prisma_flow_svg
 
-    svg = prisma_flow_svg(counts)
+    svg = prisma_flow_svg(counts, run)
     glue(name, HTML(svg), display=False)
     return svg
 

@@ -26,8 +26,9 @@ def _arrow(x1: int, y1: int, x2: int, y2: int) -> str:
     return f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="currentColor" marker-end="url(#prisma-arrow)"/>'
 
 
-def prisma_flow_svg(counts: dict[str, int]) -> str:
-    """Records found, not screened, logged, awaiting a decision, screened, excluded and included."""
+def prisma_flow_svg(counts: dict[str, int], run: bool = True) -> str:
+    """Records found, not screened, logged, awaiting a decision, screened, excluded and included; before
+    the update search has run (run False), its first box says so rather than showing a count of zero."""
     n = {
         stage: int(counts[stage]) for stage in ("identified", "removed", "screened", "awaiting", "excluded", "included")
     }
@@ -35,7 +36,7 @@ def prisma_flow_svg(counts: dict[str, int]) -> str:
     left, right = 10, WIDTH - BOX - 10
     stages = [
         (
-            ["Records found by the", "update searches", f"(n = {n['identified']})"],
+            ["Records found by the", "update searches", f"(n = {n['identified']})" if run else "(not yet run)"],
             ["Not screened: already", "cited or found before", f"(n = {n['removed']})"],
         ),
         (["Records logged for", "screening", f"(n = {logged})"], ["Awaiting a decision", f"(n = {n['awaiting']})"]),
@@ -58,8 +59,10 @@ def prisma_flow_svg(counts: dict[str, int]) -> str:
         y = following
     height = y - GAP + 10
     summary = (
-        f"{n['identified']} records found by the update searches; {n['removed']} not screened; {logged} logged for "
-        f"screening, of which {n['awaiting']} await a decision and {n['screened']} were screened; "
+        "The update searches have not run yet; no record has been found or screened."
+        if not run
+        else f"{n['identified']} records found by the update searches; {n['removed']} not screened; "
+        f"{logged} logged for screening, of which {n['awaiting']} await a decision and {n['screened']} were screened; "
         f"{n['excluded']} excluded and {n['included']} included."
     )
     return (

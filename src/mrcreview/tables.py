@@ -214,6 +214,11 @@ def table_searches(searches: pd.DataFrame) -> str:
     return markdown_table(["Database", "Query", "Window", "Run by", "Last run", "Records found", "Described in"], rows)
 
 
+def update_search_run(searches: pd.DataFrame) -> bool:
+    """Whether this book's update search has run at least once."""
+    return bool(searches.loc[searches["run_by"] == UPDATE_SEARCH, "run_on"].notna().any())
+
+
 def _not_run(run_by: str) -> str:
     """A search without a date: this book's update search has not run yet; another's ran on a day not given."""
     return "not yet run" if run_by == UPDATE_SEARCH else "date not reported"

@@ -11,12 +11,11 @@ import re
 
 from mrcreview.answers import Malformed, at, free_text, matching, refused_as
 from mrcreview.registry_client import Client, base_url
+from mrcreview.untrusted import DOI, PMID  # the rules the check holds them to
 
 SERVICE = "PubMed"
 PAGE = 200  # records per request
 MAX_PAGES = 25  # esearch pages per search
-PMID = re.compile(r"[0-9]{1,9}")  # the form the schema gives the pmid column
-DOI = re.compile(r"10\.[0-9]{4,9}/\S+")
 COUNT = re.compile(r"[0-9]{1,9}")
 YEAR = re.compile(r"([0-9]{4})\b")
 # The schema's limits on the columns filled from free text; longer text is cut, as PubMed's titles were.

@@ -188,7 +188,7 @@ def test_a_hand_edited_snapshot_fails_the_check_and_the_release(repository):
 
 
 def test_the_check_names_the_snapshot_files_as_whats_new_reads_them():
-    # the check keeps its own names for them, so as not to import pandas with What's new
+    # the check and What's new take them from one module (snapshot.py), which imports no pandas
     from mrcreview import changes, release_snapshots
 
     assert release_snapshots.RELEASES == changes.RELEASES

@@ -22,11 +22,7 @@ from mrcreview.markdown import cite, md_code_block, md_escape
 from mrcreview.numbers import format_value
 from mrcreview.paths import project_root
 from mrcreview.register import REGISTER_INDEX, numbers_used, register_part
-
-RELEASES = "releases"
-SNAPSHOT = ("data/outcomes.csv", "data/studies.csv", "refs.bib")  # what What's new compares
-
-COMPARED = ["value", "numerator", "denominator", "unit", "bound", "ci_lower", "ci_upper", "ci_level"]
+from mrcreview.snapshot import COMPARED, RELEASE_FILE, RELEASES, SNAPSHOT
 
 
 def current_version(root: Path) -> str:
@@ -41,12 +37,12 @@ def version_order(version: str) -> tuple[int, ...]:
 def released_versions(root: Path) -> list[str]:
     """Versions with a snapshot in releases/, oldest first."""
     folder = root / RELEASES
-    versions = [p.name for p in folder.iterdir() if (p / "release.json").exists()] if folder.is_dir() else []
+    versions = [p.name for p in folder.iterdir() if (p / RELEASE_FILE).exists()] if folder.is_dir() else []
     return sorted(versions, key=version_order)
 
 
 def release_date_of(root: Path, version: str) -> str:
-    return str(json.loads((root / RELEASES / version / "release.json").read_text(encoding="utf-8"))["date"])
+    return str(json.loads((root / RELEASES / version / RELEASE_FILE).read_text(encoding="utf-8"))["date"])
 
 
 def _snapshot(root: Path, version: str | None) -> dict[str, str | None]:

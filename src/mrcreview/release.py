@@ -15,7 +15,8 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mrcreview.changes import RELEASES, SNAPSHOT, current_version, version_order
+from mrcreview.changes import current_version, version_order
+from mrcreview.snapshot import RELEASE_FILE, RELEASES, SNAPSHOT
 from mrcreview.untrusted import version_problem
 from mrcreview.validation import check_project
 
@@ -63,7 +64,7 @@ def release(root: Path, version: str, today: str | None = None) -> str:
         snapshot.mkdir(parents=True)
         for name in SNAPSHOT:
             shutil.copy2(root / name, snapshot / Path(name).name)
-        (snapshot / "release.json").write_text(
+        (snapshot / RELEASE_FILE).write_text(
             json.dumps({"version": version, "date": today}, indent=2) + "\n", encoding="utf-8"
         )
         _replace_line(root / "CITATION.cff", r"^version: .*$", f"version: {version}")

@@ -22,13 +22,9 @@ from mrcreview.inputs import file_problem, place_problem, read_json
 from mrcreview.package_check import new_schema_problems, read_tables
 from mrcreview.problems import Problem
 from mrcreview.schema import resource
+from mrcreview.snapshot import COMPARED, RELEASE_FILE, RELEASES, SNAPSHOT
 from mrcreview.untrusted import text_problem, version_problem
 
-# As changes.py names them (a test holds them equal): importing it would bring pandas into the check, a second.
-RELEASES = "releases"
-SNAPSHOT = ("data/outcomes.csv", "data/studies.csv", "refs.bib")
-COMPARED = ["value", "numerator", "denominator", "unit", "bound", "ci_lower", "ci_upper", "ci_level"]
-RELEASE_FILE = "release.json"
 MAX_RELEASE_FILE = 4 * 2**10  # bytes: a version, a date and a note
 RELEASE_KEYS = {"version", "date", "note"}
 CONTENTS = {RELEASE_FILE, *(Path(name).name for name in SNAPSHOT)}

@@ -21,6 +21,7 @@ from mrcreview.chapter_text import (
     reference_target,
     role_uses,
 )
+from mrcreview.counts import COUNTS
 from mrcreview.inputs import place_problem
 from mrcreview.paths import chapter_files
 from mrcreview.problems import Problem
@@ -61,6 +62,23 @@ def number_problems(chapters: dict[str, str], known: Known, root: Path) -> list[
         for file, source in chapters.items()
         for line, column, _, found in role_uses(source, "n")
         if found.strip() not in known.outcome_ids
+    ]
+
+
+def count_problems(chapters: dict[str, str], known: Known, root: Path) -> list[Problem]:
+    """{count}`name`: the name must be one of the counts the book defines (counts.py)."""
+    return [
+        Problem(
+            file,
+            line,
+            "count",
+            f"one of {', '.join(COUNTS)}{closest(found.strip(), frozenset(COUNTS))}",
+            repr(found),
+            column,
+        )
+        for file, source in chapters.items()
+        for line, column, _, found in role_uses(source, "count")
+        if found.strip() not in COUNTS
     ]
 
 
@@ -245,6 +263,7 @@ def file_problems(chapters: dict[str, str], known: Known, root: Path) -> list[Pr
 
 CHAPTER_RULES = [
     number_problems,
+    count_problems,
     citation_problems,
     label_problems,
     term_problems,

@@ -1,7 +1,8 @@
 """The book's Sphinx extension: `setup` only registers what the modules beside it define.
 
-- roles.py, directives.py, register_pages.py: {n}`outcome-id`, and the directives that render the
-  data as a page is read (evidence summary, figures, What's new, the evidence register).
+- roles.py, directives.py, register_pages.py: {n}`outcome-id`, {count}`name`, and the directives that render the
+  data as a page is read (evidence summary, figures, What's new, the living status, the evidence
+  register).
 - data_used.py: which data each page used (dependencies.py), kept per page by an environment
   collector, so that the next build re-reads exactly the pages whose data changed.
 - references.py, shared_parts.py: pages read or written again when a reference they cite, or a
@@ -39,9 +40,11 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", theme.keep_compiled_templates)
 
     app.add_role("n", roles.number_role)
+    app.add_role("count", roles.count_role)
     app.add_directive("evidence-summary", directives.EvidenceSummary)
     app.add_directive("evidence-figure", directives.EvidenceFigure)
     app.add_directive("whats-new", directives.WhatsNew)
+    app.add_directive("living-status", directives.LivingStatus)
     app.add_directive("evidence-register", register_pages.EvidenceRegister)
     app.add_directive("evidence-register-part", register_pages.EvidenceRegisterPart)
     app.add_directive(data_used.DIRECTIVE, data_used.KernelCalls)

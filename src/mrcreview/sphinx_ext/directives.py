@@ -1,5 +1,5 @@
 """Directives that render the data as a page is read: the evidence behind a page's numbers, a
-figure of data/figures.csv, and What's new."""
+figure of data/figures.csv, What's new and the living status."""
 
 import re
 
@@ -10,6 +10,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from mrcreview.changes import whats_new_markdown
+from mrcreview.living_status import living_status_markdown
 from mrcreview.loading import load_figure
 from mrcreview.register import NUMBER_ROLE
 from mrcreview.sphinx_ext.data_used import read
@@ -53,6 +54,13 @@ class WhatsNew(SphinxDirective):
 
     def run(self):
         return parsed(self, read(self.env, whats_new_markdown))
+
+
+class LivingStatus(SphinxDirective):
+    """How current the evidence is (living_status.py), made as Sphinx reads the page."""
+
+    def run(self):
+        return parsed(self, read(self.env, living_status_markdown))
 
 
 class EvidenceFigure(SphinxDirective):

@@ -1,8 +1,10 @@
-"""{n}`outcome-id`: a reported number, formatted as reported and linked to its register entry."""
+"""{n}`outcome-id`: a reported number, formatted as reported and linked to its register entry;
+{count}`name`: a count of counts.py."""
 
 from docutils import nodes
 from sphinx import addnodes
 
+from mrcreview.counts import COUNTS, count
 from mrcreview.loading import number_text
 from mrcreview.register import anchor
 from mrcreview.sphinx_ext.data_used import read
@@ -32,6 +34,16 @@ def number_role(name, rawtext, text, lineno, inliner, options=None, content=None
         return [inliner.problematic(rawtext, rawtext, message)], [message]
     env.temp_data.setdefault(NUMBERS_PLACED, []).append(outcome_id)
     return [std_ref(anchor(outcome_id), shown)], []
+
+
+def count_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """{count}`name`: a count the prose states, computed from data (counts.py)."""
+    env = inliner.document.settings.env
+    key = text.strip()
+    if key not in COUNTS:
+        message = inliner.reporter.warning(f"{{count}}`{key[:80]}`: expected one of {', '.join(COUNTS)}", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
+    return [nodes.Text(str(read(env, count, key)))], []
 
 
 def numbers_placed(env) -> list[str]:

@@ -182,19 +182,21 @@ def test_every_data_row_is_shown_somewhere_besides_the_register(built_project):
     assert set(mrcreview.load_outcomes(root=built_project)["outcome_id"]) - shown == set()
 
 
-def test_every_page_shows_version_and_evidence_date(built_project):
+def test_every_page_shows_version_and_links_to_the_living_status(built_project):
     import tomllib
 
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     assert f"version: {version}" in (built_project / "CITATION.cff").read_text()
-    date = f"{mrcreview.evidence_as_of(root=built_project):%d %B %Y}"
     pages = [p for p in (built_project / "_build" / "html").rglob("*.html") if "_static" not in p.parts]
     # every page a reader sees; the site's root index.html only redirects to the book's first page
     shown = [p for p in pages if 'http-equiv="Refresh"' not in p.read_text(encoding="utf-8")]
     assert len(shown) == len(pages) - 1 and len(shown) > 20
     for path in shown:
         text = path.read_text(encoding="utf-8")
-        assert f"Version {version}" in text and f"evidence checked up to {date}" in text, path
+        assert f"Version {version}" in text and "How current the evidence is</a>" in text, path
+        assert re.search(r'href="(\.\./)*(book/)?index\.html#living-status"', text), path
+    front = (built_project / "_build" / "html" / "book" / "index.html").read_text(encoding="utf-8")
+    assert 'id="living-status"' in front
 
 
 def test_bibliography_links_every_doi_and_pmid(built_project):

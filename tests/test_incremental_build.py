@@ -133,6 +133,31 @@ def test_titles_and_numbers_of_a_page_change_on_every_page_that_shows_them(rebui
     assert number("rationale") != before and number("methods") == number("rationale")
 
 
+def test_a_study_added_today_rebuilds_only_the_pages_that_show_it(rebuildable_project):
+    project = rebuildable_project
+    studies, outcomes = project / "data" / "studies.csv", project / "data" / "outcomes.csv"
+    latest = max(
+        row.split(",")[7] for row in studies.read_text(encoding="utf-8").splitlines()[1:] if row.count(",") > 8
+    )
+    assert latest < "2026-12-31"  # the new study is the one checked last
+    with studies.open("a", encoding="utf-8") as file:
+        file.write(
+            "zeta,ZETA,single-arm phase II,Rectal cancer with synchronous metastases,40,,ongoing,2026-12-31,"
+            "ghalehtaki2025,83,,,,\n"
+        )
+    with outcomes.open("a", encoding="utf-8") as file:
+        file.write("zeta-enrolled,zeta,all,patients,,,40,,,count,,,,ghalehtaki2025,review text,83\n")
+    read, written = read_times(project), read_times(project, "html")
+    result = run_module("build", cwd=project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "ZETA" in page(project, "trial-tracker")
+    # the pages that list studies or numbers; not the chapters that show none of the new rows
+    unaffected = {"background", "glossary", "rationale", "choosing-radiotherapy", "metastasis-directed"}
+    assert unaffected.isdisjoint(read_again(project, read))
+    assert unaffected.isdisjoint(read_again(project, written, "html"))
+    assert "trial-tracker" in executed(project) and unaffected.isdisjoint(executed(project))
+
+
 def executed(project) -> set[str]:
     """The chapters the last build ran, as its log names them."""
     log = (project / "_build" / "build.log").read_text(encoding="utf-8")

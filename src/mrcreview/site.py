@@ -16,7 +16,6 @@ from pathlib import Path
 
 import mrcreview
 from mrcreview import site_audit
-from mrcreview.loading import evidence_as_of
 from mrcreview.publish import build_lock, publish, restore_interrupted_publish, staged_folder
 from mrcreview.sphinx_process import run_sphinx
 
@@ -51,8 +50,6 @@ def fingerprint(root: Path) -> str:
         if path.exists():
             name = path.relative_to(root) if path.is_relative_to(root) else path.relative_to(package)
             digest.update(name.as_posix().encode() + b"\0" + path.read_bytes())
-    # Every page's footer shows the evidence date: when it moves, every page is rewritten.
-    digest.update(f"{evidence_as_of(root=root)}".encode())
     return digest.hexdigest()
 
 

@@ -7,19 +7,20 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from mrcreview.changes import current_version, release_date
-from mrcreview.loading import evidence_as_of
 from mrcreview.register import REGISTER_INDEX
 from mrcreview.sphinx_ext import private_api
 
 
 def footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """Version, release date and evidence date on every page, with a link to how to cite it."""
+    """Version and release date on every page, with links to the front page's living status and to how to
+    cite it. How current the evidence is stays on the front page: a date here would rewrite every page
+    whenever a study is checked."""
     root = Path(app.srcdir)
-    link = context["pathto"]("book/how-to-cite")
+    status = context["pathto"]("book/index") + "#living-status"
+    cite = context["pathto"]("book/how-to-cite")
     context["theme_extra_footer"] = (
         f"<p>Version {html.escape(current_version(root))} ({html.escape(release_date(root))}) · "
-        f"evidence checked up to {evidence_as_of(root=root):%d %B %Y} · "
-        f'<a href="{link}">How to cite</a></p>'
+        f'<a href="{status}">How current the evidence is</a> · <a href="{cite}">How to cite</a></p>'
     )
 
 

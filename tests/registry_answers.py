@@ -234,8 +234,8 @@ CASES = [
     ),
     Case(
         "key-echoed",
-        {SUMMARY: lambda a: summaries(doi="bad/" + a.query.get("api_key", ""))(a)},
-        ESUMMARY + "pmid 333: its DOI 'bad/[NCBI_API_KEY]'",
+        {SEARCH: lambda a: answer(esearch("bad/" + a.query.get("api_key", ""), []))(a)},
+        ESEARCH + "esearchresult.count 'bad/[NCBI_API_KEY]'",
         env={"NCBI_API_KEY": KEY},
     ),
     Case(

@@ -91,6 +91,22 @@ def test_a_changed_status_and_new_records_are_written_with_a_summary(project, ht
     assert result.returncode == 0, result.stderr
 
 
+def test_a_record_whose_doi_no_page_may_hold_is_kept_without_it(project, httpserver):
+    # PubMed still gives some 1990s articles their SICI DOI, with angle brackets
+    sici = "10.1002/(SICI)1097-0142(19990101)85:1<10::AID-CNCR2>3.0.CO;2-#"
+    httpserver.expect_request(f"/ctgov/studies/{NCT}").respond_with_json(study("COMPLETED"))
+    httpserver.expect_request("/eutils/esearch.fcgi").respond_with_json(esearch(2, ["444", "555"]))
+    httpserver.expect_request("/eutils/esummary.fcgi").respond_with_json(
+        esummary(record("444", doi=sici), record("555", doi="10.1000/kept.5"))
+    )
+    summary = refresh(project, TODAY)
+    added = {r["pmid"]: r["doi"] for r in rows(project, "screening.csv")}
+    assert added == {"111": added["111"], "444": "", "555": "10.1000/kept.5"}
+    assert "2 record(s) added" in summary and summary.endswith("pmid 444")
+    assert sici not in summary
+    assert run_module("check", cwd=project).returncode == 0
+
+
 def test_an_unchanged_status_only_moves_the_date(project, httpserver):
     httpserver.expect_request(f"/ctgov/studies/{NCT}").respond_with_json(study("COMPLETED"))
     serve_literature(httpserver)

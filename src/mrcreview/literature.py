@@ -11,7 +11,7 @@ import re
 
 from mrcreview.answers import Malformed, at, free_text, matching, refused_as
 from mrcreview.registry_client import Client, base_url
-from mrcreview.untrusted import DOI, PMID  # the rules the check holds them to
+from mrcreview.untrusted import DOI, MAX_DOI, PMID  # the rules the check holds them to
 
 SERVICE = "PubMed"
 PAGE = 200  # records per request
@@ -60,7 +60,10 @@ def read_record(record, uid: str) -> dict[str, str]:
     year = YEAR.match(at(record, "pubdate", str, required=False) or "")
     return {
         "pmid": uid,
-        "doi": doi and matching(doi, DOI, "its DOI", "a DOI"),
+        # PubMed keeps old SICI DOIs with <, > and the like, which no page may hold: the record is kept
+        # without its DOI (its PMID links it), and the refresh says so
+        "doi": doi if len(doi) <= MAX_DOI and DOI.fullmatch(doi) else "",
+        "had_doi": bool(doi),
         "title": free_text(at(record, "title", str), "its title", LIMITS["title"]),
         "first_author": free_text(
             at(authors[0], "name", str, required=False) or "", "its first author", LIMITS["first_author"]
@@ -87,8 +90,11 @@ def _summaries(client: Client, asked: str, url: str, params: dict, batch: list[s
     return records
 
 
-def search_pubmed(client: Client, search: dict, today: str, pmids: set[str], dois: set[str]) -> tuple[int, list[dict]]:
-    """Run one search since its last run; return how many records it found and the new ones."""
+def search_pubmed(
+    client: Client, search: dict, today: str, pmids: set[str], dois: set[str]
+) -> tuple[int, list[dict], list[str]]:
+    """Run one search since its last run; return how many records it found, the new ones, and the PMIDs of
+    those whose DOI was left out because it is not in the form the check accepts."""
     base = base_url(SERVICE, "NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils")
     key = os.environ.get("NCBI_API_KEY", "")
     auth = {"api_key": key} if key else {}
@@ -109,11 +115,14 @@ def search_pubmed(client: Client, search: dict, today: str, pmids: set[str], doi
     with refused_as(SERVICE, f"{asked} (esearch)"):
         count, ids = _search_ids(client, f"{asked} (esearch)", f"{base}/esearch.fcgi", query, pause)
     unknown = [i for i in ids if i not in pmids]
-    new = []
+    new, without_doi = [], []
     for start in range(0, len(unknown), PAGE):
         batch = unknown[start : start + PAGE]
         with refused_as(SERVICE, f"{asked} (esummary)"):
             records = _summaries(client, f"{asked} (esummary)", f"{base}/esummary.fcgi", summary, batch, pause)
+        for record in records:
+            if record.pop("had_doi") and not record["doi"]:
+                without_doi.append(record["pmid"])
         new += [
             {
                 "record_id": f"pmid:{record['pmid']}",
@@ -126,4 +135,4 @@ def search_pubmed(client: Client, search: dict, today: str, pmids: set[str], doi
             for record in records
             if record["doi"].lower() not in dois
         ]
-    return count, new
+    return count, new, without_doi

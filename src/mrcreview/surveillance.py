@@ -126,11 +126,12 @@ def refresh(root: Path, today: str | None = None) -> str:
     client = Client()
     trials = check_trials(studies, today, client)
     pmids, dois = known_identifiers(root, screening)
-    found_lines, added = [], []
+    found_lines, added, without_doi = [], [], []
     for search in searches:
         if search["run_by"] != "make refresh":
             continue
-        found, new = search_pubmed(client, search, today, pmids, dois)
+        found, new, left_out = search_pubmed(client, search, today, pmids, dois)
+        without_doi += left_out
         pmids |= {r["pmid"] for r in new}
         since = search["run_on"] or search["date_from"]
         found_lines.append(f"{search['search_id']}: {found} found since {since}, {len(new)} new to screen")
@@ -173,4 +174,9 @@ def refresh(root: Path, today: str | None = None) -> str:
         lines.append(f"refresh: checked by hand: {'; '.join(trials.by_hand)}")
     lines += [f"refresh: PubMed {line}" for line in found_lines]
     lines.append(f"refresh: {len(added)} record(s) added to data/screening.csv to screen")
+    if without_doi:
+        lines.append(
+            "refresh: recorded without the DOI PubMed gave, which is not in the form a DOI must take "
+            f"(add it by hand if it has a modern form): pmid {', '.join(without_doi)}"
+        )
     return "\n".join(lines)

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import re
+import socket
+import threading
 import time
 
 import pytest
@@ -13,7 +15,7 @@ from registry_answers import NCT, esearch, esummary, record, study
 from werkzeug import Response
 
 from helpers import make_minimal, run_module
-from mrcreview import literature
+from mrcreview import literature, registry_client
 from mrcreview.surveillance import ServiceFailed, refresh
 
 TODAY = "2026-11-30"
@@ -154,6 +156,25 @@ def test_a_literature_failure_after_the_registry_answered_writes_nothing(project
     with pytest.raises(ServiceFailed, match=re.escape("PubMed: search pubmed-living (esearch): an answer without")):
         refresh(project, TODAY)
     assert data(project) == before  # the registry's new status is not written alone
+
+
+def test_a_name_lookup_that_never_answers_ends_by_the_deadline(project, monkeypatch):
+    unstuck = threading.Event()
+
+    def resolver_that_does_not_answer(*args, **kwargs):
+        unstuck.wait(20)  # until the test ends: the system's lookup takes no timeout of its own
+        raise socket.gaierror("no answer")
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver_that_does_not_answer)
+    monkeypatch.setattr(registry_client, "DEADLINE", 0.5)
+    before = data(project)
+    try:
+        with pytest.raises(ServiceFailed) as failed:
+            refresh(project, TODAY)
+    finally:
+        unstuck.set()
+    assert str(failed.value).endswith("gave up after 4 tries: no complete answer within 0.5 s")
+    assert data(project) == before
 
 
 def test_no_network_is_one_line_within_a_minute_and_changes_nothing(tmp_path):

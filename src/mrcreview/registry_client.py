@@ -1,7 +1,7 @@
 """The HTTP client `make refresh` asks registries with, under hard limits whatever a server sends.
 
-- A request ends within DEADLINE seconds of wall-clock time: connection, headers and body together. A
-  per-read timeout is not enough: a server sending one byte every few seconds never trips it.
+- A request ends within DEADLINE seconds of wall-clock time: name lookup, connection, headers and body
+  together. A per-read timeout is not enough: a server sending one byte every few seconds never trips it.
 - An answer is read in chunks and refused past MAX_ANSWER bytes (or when it announces more).
 - A redirect is followed only to the same scheme, host and port as the address asked (https, except for
   http on this machine, where tests serve recorded answers); any other is refused.
@@ -17,6 +17,7 @@ import json
 import os
 import socket
 import ssl
+import threading
 import time
 import urllib.parse
 
@@ -114,6 +115,27 @@ class _DeadlineSocket:
 
 
 @functools.cache
+def _resolve(host: str, port: int, deadline: float) -> list:
+    """getaddrinfo within the deadline. The system's resolver takes no timeout and may wait for minutes on a
+    resolver that does not answer, so it runs in a thread of its own, which is left behind if it is late."""
+    found: list = []
+
+    def look_up() -> None:
+        try:
+            found.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except OSError as err:
+            found.append(err)
+
+    lookup = threading.Thread(target=look_up, daemon=True)
+    lookup.start()
+    lookup.join(_left(deadline))
+    if not found:
+        raise TimeoutError("the name lookup did not end by the deadline")
+    if isinstance(found[0], OSError):
+        raise found[0]
+    return found[0]
+
+
 def _tls() -> ssl.SSLContext:
     return ssl.create_default_context()
 
@@ -127,7 +149,18 @@ class _Connection(http.client.HTTPConnection):
         super().__init__(parts.hostname, parts.port or (443 if self._secure else 80))
 
     def connect(self) -> None:
-        sock = socket.create_connection((self.host, self.port), _left(self._deadline))
+        failed: OSError = OSError("no address")
+        for family, kind, protocol, _, address in _resolve(self.host, self.port, self._deadline):
+            sock = socket.socket(family, kind, protocol)
+            try:
+                sock.settimeout(_left(self._deadline))
+                sock.connect(address)
+                break
+            except OSError as err:  # the next address, as socket.create_connection does
+                sock.close()
+                failed = err
+        else:
+            raise failed
         if self._secure:
             sock.settimeout(_left(self._deadline))
             sock = _tls().wrap_socket(sock, server_hostname=self.host)

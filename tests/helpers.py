@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from mrcreview.pdf import CHROMIUM, CHROMIUM_ARGS
@@ -28,6 +29,8 @@ __all__ = [
     "page",
     "run_module",
     "site_digest",
+    "start_build",
+    "wait_for_log",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,6 +95,24 @@ def run_module(*args: str, cwd: Path, env: dict | None = None) -> subprocess.Com
     return subprocess.run(
         [sys.executable, "-m", "mrcreview", *args], cwd=cwd, env=module_environment(env), capture_output=True, text=True
     )
+
+
+def start_build(project: Path) -> subprocess.Popen:
+    """`python -m mrcreview build` in project, started and left running."""
+    environment = module_environment({"PYTHONUNBUFFERED": "1"})  # its lines arrive as it prints them
+    command = [sys.executable, "-m", "mrcreview", "build"]
+    return subprocess.Popen(
+        command, cwd=project, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def wait_for_log(project: Path, text: str, build: subprocess.Popen) -> None:
+    """Wait until the running build's log (_build/build.log) says text."""
+    log, deadline = project / "_build" / "build.log", time.monotonic() + 600
+    while not (log.exists() and text in log.read_text(encoding="utf-8", errors="replace")):
+        assert build.poll() is None, f"the build ended before its log said {text!r}"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

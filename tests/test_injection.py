@@ -5,6 +5,7 @@ script in its page, or a file from outside the repository in it or beside it, fa
 import csv
 import io
 import json
+import os
 import re
 import shutil
 from types import SimpleNamespace
@@ -233,16 +234,24 @@ def add_file_probes(project, probes):
 
 @pytest.fixture(scope="module")
 def probed(poisoned_site):
-    """The poisoned project built again with the script probes, then again with the file probes too:
-    each build reads only the chapters that changed (the file probes are in chapters with no code)."""
+    """The poisoned project built again with the script probes, then, from the same saved state, with the
+    file probes instead: each build reads only the chapters that changed (the file probes are in chapters
+    with no code). A failed build discards what it kept, so the state is restored before the second."""
     project = poisoned_site.parents[1]
     published = site_digest(poisoned_site)
+    kept = project.parent / "kept-build"
+    shutil.copytree(project / "_build", kept, symlinks=True)  # at the same path again, Sphinx trusts it
     marker = project.parent / "substitution-ran"
     chapter = project / "book" / "rationale.md"
+    original, modified = chapter.read_bytes(), chapter.stat().st_mtime_ns
     chapter.write_text(chapter.read_text(encoding="utf-8") + SCRIPT_PROBES.replace("MARKER", str(marker)))
     scripts = run_module("build", cwd=project)
     built = (project / "_build" / "work" / "_build" / "html" / "book" / "rationale.html").read_text(encoding="utf-8")
     after_scripts, substituted = site_digest(poisoned_site), marker.exists()
+    chapter.write_bytes(original)
+    os.utime(chapter, ns=(modified, modified))
+    shutil.rmtree(project / "_build")
+    shutil.move(kept, project / "_build")
     build_guarded = [probe for probe in FILE_PROBES if probe[2] not in CHECKED_FIRST]
     add_file_probes(project, build_guarded)
     files = run_module("build", cwd=project)

@@ -117,6 +117,7 @@ def _build(root: Path, output: Path) -> int:
         shutil.rmtree(work)
     stamp, current = work / "fingerprint.txt", fingerprint(root)
     if stamp.exists() and stamp.read_text() != current:
+        print("build: the configuration, the templates or the package changed; starting afresh.", flush=True)
         shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
     stamp.write_text(current)

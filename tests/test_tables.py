@@ -85,8 +85,17 @@ def test_the_search_table_shows_the_query_as_typed(minimal):
     assert "not yet run" in update and "date not reported" in review and "not yet run" not in review
 
 
-def test_the_trial_tracker_says_what_a_changed_status_was_at_the_release(minimal):
-    studies = mrcreview.load_studies(root=minimal)
+def registered(project, beta_registry: str = "ISRCTN00000002") -> None:
+    """Give the minimal project's beta cohort a registry number, so that the tracker lists it."""
+    studies_file = project / "data" / "studies.csv"
+    studies_file.write_text(
+        studies_file.read_text().replace("Adults after treatment,40,,", f"Adults after treatment,40,{beta_registry},")
+    )
+
+
+def test_the_trial_tracker_says_what_a_changed_status_was_at_the_release(minimal_project):
+    registered(minimal_project)
+    studies = mrcreview.load_studies(root=minimal_project)
     table = mrcreview.table_trial_tracker(studies, {"alpha": "ongoing", "beta": "ongoing"})
     alpha = next(line for line in table.splitlines() if line.startswith("| Alpha trial"))
     beta = next(line for line in table.splitlines() if line.startswith("| Beta cohort"))
@@ -95,6 +104,7 @@ def test_the_trial_tracker_says_what_a_changed_status_was_at_the_release(minimal
 
 
 def test_the_trial_tracker_shows_what_the_registry_said_of_completion_and_its_last_update(minimal_project):
+    registered(minimal_project)
     studies_file = minimal_project / "data" / "studies.csv"
     # alpha: what make refresh writes from ClinicalTrials.gov; beta: a registry that said nothing
     studies_file.write_text(
@@ -106,3 +116,25 @@ def test_the_trial_tracker_shows_what_the_registry_said_of_completion_and_its_la
     # as MyST text, escaped: it reads "completion 2027 (estimated); record updated 2026-10-02"
     assert "completion 2027 \\(estimated\\)\\; record updated 2026\\-10\\-02" in alpha
     assert "not recorded" in beta
+
+
+def tracker_rows(project) -> list[list[str]]:
+    table = mrcreview.table_trial_tracker(mrcreview.load_studies(root=project))
+    return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in table.splitlines()[2:]]
+
+
+def test_the_trial_tracker_lists_only_studies_with_a_trial_registrys_number(minimal_project):
+    # beta has no registry number: it is not a registered trial, and stays in the register only
+    assert [row[0] for row in tracker_rows(minimal_project)] == ["Alpha trial"]
+    # a systematic review's PROSPERO number does not make it a trial either
+    registered(minimal_project, "PROSPERO CRD42017070934")
+    assert [row[0] for row in tracker_rows(minimal_project)] == ["Alpha trial"]
+
+
+def test_the_trial_tracker_lists_trials_still_running_first_and_says_what_it_does_not_hold(minimal_project):
+    # alpha (completed) sorts before beta by name; beta is still running, so it comes first
+    registered(minimal_project)
+    rows = tracker_rows(minimal_project)
+    assert [(row[0], row[6]) for row in rows] == [("Beta cohort", "ongoing"), ("Alpha trial", "completed")]
+    beta = rows[0]
+    assert beta[2:6] == ["Adults after treatment", "not recorded", "40", "ISRCTN00000002"]

@@ -8,7 +8,9 @@ and does not load the plotting and notebook libraries it does not need.
 import importlib
 
 _HOME = {
+    "certainty_status": "summary_of_findings",
     "count_rows": "loading",
+    "dataset_counts": "counting",
     "evidence_as_of": "loading",
     "evidence_summary": "tables",
     "evidence_summary_markdown": "tables",
@@ -35,6 +37,9 @@ _HOME = {
     "register_contents": "register",
     "register_part_entries": "register",
     "statuses_at_release": "changes",
+    "summary_of_findings_markdown": "summary_of_findings",
+    "summary_overview_markdown": "summary_of_findings",
+    "summary_rule": "summary_of_findings",
     "table_clinical_pathways": "tables",
     "table_data_dictionary": "tables",
     "table_numbers": "tables",

@@ -10,16 +10,13 @@ from pathlib import Path
 from mrcreview.dependencies import recorded
 
 
-def _numbers(root):
-    from mrcreview.loading import count_rows
+def _dataset(key: str):
+    def counted(root):
+        from mrcreview.counting import dataset_counts
 
-    return count_rows("outcomes", root=root)
+        return dataset_counts(root=root)[key]
 
-
-def _studies(root):
-    from mrcreview.loading import load_studies
-
-    return int((load_studies(root=root)["design"] != "not identified").sum())
+    return counted
 
 
 def _references(root, status: str | None = None, identified: bool = True):
@@ -32,9 +29,15 @@ def _references(root, status: str | None = None, identified: bool = True):
 
 
 COUNTS = {
-    "numbers": _numbers,  # reported numbers, rows of data/outcomes.csv
-    "studies": _studies,  # studies and sources of data/studies.csv whose design is identified
-    "review-references": _references,  # the source review's reference list
+    # reported numbers; the studies and sources they come from, identified or not; registered trials
+    # (counting.py, which the evidence register and the trial tracker count alike)
+    "numbers": _dataset("numbers"),
+    "sources": _dataset("sources"),
+    "identified": _dataset("identified"),
+    "unidentified": _dataset("unidentified"),
+    "registered-trials": _dataset("registered_trials"),
+    # the source review's reference list
+    "review-references": _references,
     "identified-references": lambda root: _references(root, "identified"),
     "open-references": lambda root: _references(root, "identified", identified=False),
 }

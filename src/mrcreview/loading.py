@@ -134,6 +134,13 @@ def load_screening(*, root: Path | None = None) -> pd.DataFrame:
 
 
 @recorded
+def load_findings_data(*, root: Path | None = None) -> tuple[pd.DataFrame, ...]:
+    """The summary of findings' tables: questions, which numbers answer each, whether each study's
+    patients had metastases, and the certainty ratings reviewers recorded."""
+    return tuple(_load(name, root) for name in ("questions", "question_outcomes", "study_settings", "certainty"))
+
+
+@recorded
 def load_figures(*, root: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The figures described in data, and which outcome rows each shows."""
     return _load("figures", root), _load("figure_rows", root)

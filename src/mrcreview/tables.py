@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from mrcreview.counting import registered_trials
 from mrcreview.dependencies import recorded
 from mrcreview.loading import load_outcomes, load_studies
 from mrcreview.markdown import cite, markdown_table, md_code, md_escape
@@ -87,23 +88,32 @@ def registry_dates(row: pd.Series) -> str:
         said.append(f"completion {row['registry_completion']}{kind}")
     if pd.notna(row["registry_updated"]):
         said.append(f"record updated {row['registry_updated']:%Y-%m-%d}")
-    return md_escape("; ".join(said)) if said else "not recorded"
+    return md_escape("; ".join(said)) if said else NOT_RECORDED
+
+
+# Trials still running come first: their status and completion date are what a reader checks for.
+STATUS_ORDER = ["recruiting", "ongoing", "completed", "terminated", "not applicable"]
+NOT_RECORDED = "not recorded"
 
 
 def table_trial_tracker(studies: pd.DataFrame, released: dict[str, str] | None = None) -> str:
-    """Every identified study: design, n, registry id, status and when it was last checked, with what the
-    registry said of completion and its last update; with released (study_id -> status at the last
-    release), a status that has changed since says so."""
+    """The registered trials (a trial registry's number required; counting.TRIAL_REGISTRY), those still
+    running first: population, primary outcome, size, registry number, status and when it was last checked,
+    and what the registry said of completion and its last update. With released (study_id -> status at the
+    last release), a status that has changed since says so."""
     released = released or {}
+    trials = registered_trials(studies)
+    trials = trials.assign(order=trials["status"].map(STATUS_ORDER.index), name=trials["short_name"].str.casefold())
     rows = []
-    for _, row in studies[studies["design"] != "not identified"].sort_values("short_name").iterrows():
+    for _, row in trials.sort_values(["order", "name"]).iterrows():
         rows.append(
             [
                 md_escape(row["short_name"]),
                 md_escape(row["design"]),
                 md_escape(row["population"]),
+                NOT_RECORDED,  # studies.csv has no primary outcome yet; none is guessed
                 _n(row["n_patients"]),
-                md_escape(row["registry_id"]) if pd.notna(row["registry_id"]) else "not seen",
+                md_escape(row["registry_id"]),
                 md_escape(row["status"])
                 + (
                     f" (was {md_escape(released[row['study_id']])} at the last release)"
@@ -115,7 +125,18 @@ def table_trial_tracker(studies: pd.DataFrame, released: dict[str, str] | None =
                 cite(row["citation_key"]),
             ]
         )
-    header = ["Study", "Design", "Population", "n", "Registry id", "Status", "Checked", "Registry dates", "Source"]
+    header = [
+        "Trial",
+        "Design",
+        "Population",
+        "Primary outcome",
+        "Patients (planned or enrolled)",
+        "Registry number",
+        "Status",
+        "Checked",
+        "Completion (registry)",
+        "Source",
+    ]
     return markdown_table(header, rows)
 
 

@@ -22,6 +22,7 @@ from mrcreview.data_rules import (
     search_problems,
     study_problems,
 )
+from mrcreview.findings_rules import certainty_problems, question_problems
 from mrcreview.inputs import file_problem, place_problem
 from mrcreview.package_check import new_schema_problems, read_schema, read_tables
 from mrcreview.paths import chapter_files
@@ -59,6 +60,11 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
         problems += screening_problems(paths["screening"], tables[paths["screening"]], today)
     if "searches" in paths:
         problems += search_problems(paths["searches"], tables[paths["searches"]], today)
+    if "questions" in paths:
+        problems += question_problems(paths["questions"], tables[paths["questions"]], root)
+    if {"certainty", "question_outcomes"} <= set(paths):
+        shown = {(row["question_id"], row["outcome"]) for _, row in tables[paths["question_outcomes"]]}
+        problems += certainty_problems(paths["certainty"], tables[paths["certainty"]], shown, today)
     # figures are checked against the outcomes' units only when every table could be read
     if raw_ok and {"figures", "figure_rows", "outcomes"} <= set(paths):
         units = {row["outcome_id"]: row["unit"] for _, row in tables[paths["outcomes"]]}

@@ -45,6 +45,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("evidence-figure", directives.EvidenceFigure)
     app.add_directive("whats-new", directives.WhatsNew)
     app.add_directive("living-status", directives.LivingStatus)
+    app.add_directive("summary-overview", directives.SummaryOverview)
     app.add_directive("evidence-register", register_pages.EvidenceRegister)
     app.add_directive("evidence-register-part", register_pages.EvidenceRegisterPart)
     app.add_directive(data_used.DIRECTIVE, data_used.KernelCalls)

@@ -1,5 +1,5 @@
 """Directives that render the data as a page is read: the evidence behind a page's numbers, a
-figure of data/figures.csv, What's new and the living status."""
+figure of data/figures.csv, What's new, the living status and the summary of findings."""
 
 import re
 
@@ -15,6 +15,7 @@ from mrcreview.loading import load_figure
 from mrcreview.register import NUMBER_ROLE
 from mrcreview.sphinx_ext.data_used import read
 from mrcreview.sphinx_ext.roles import numbers_placed
+from mrcreview.summary_of_findings import summary_overview_markdown
 from mrcreview.tables import EVIDENCE_HEADING, evidence_summary_markdown
 
 
@@ -49,18 +50,31 @@ class EvidenceSummary(SphinxDirective):
         return [container]
 
 
-class WhatsNew(SphinxDirective):
-    """The changes since the current release and in it (changes.py), made as Sphinx reads the page."""
+class MadeFromData(SphinxDirective):
+    """MyST that a @recorded function of the package makes from data, parsed as Sphinx reads the page."""
+
+    made_by = None
 
     def run(self):
-        return parsed(self, read(self.env, whats_new_markdown))
+        return parsed(self, read(self.env, self.made_by))
 
 
-class LivingStatus(SphinxDirective):
-    """How current the evidence is (living_status.py), made as Sphinx reads the page."""
+class WhatsNew(MadeFromData):
+    """The changes since the current release and in it (changes.py)."""
 
-    def run(self):
-        return parsed(self, read(self.env, living_status_markdown))
+    made_by = staticmethod(whats_new_markdown)
+
+
+class LivingStatus(MadeFromData):
+    """How current the evidence is (living_status.py)."""
+
+    made_by = staticmethod(living_status_markdown)
+
+
+class SummaryOverview(MadeFromData):
+    """The front page's summary of findings, one row per clinical question (summary_of_findings.py)."""
+
+    made_by = staticmethod(summary_overview_markdown)
 
 
 class EvidenceFigure(SphinxDirective):

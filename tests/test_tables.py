@@ -106,3 +106,20 @@ def test_the_trial_tracker_shows_what_the_registry_said_of_completion_and_its_la
     # as MyST text, escaped: it reads "completion 2027 (estimated); record updated 2026-10-02"
     assert "completion 2027 \\(estimated\\)\\; record updated 2026\\-10\\-02" in alpha
     assert "not recorded" in beta
+
+
+def test_a_column_repeating_one_value_becomes_a_note_under_the_table():
+    from mrcreview.tables import numbered_table, table_with_note
+
+    header = ["Study", "Arm or group", "Value", "Source"]
+    rows = [
+        ["RAPIDO", "short-course", "[12%](#ev-a)", "{cite}`k`"],
+        ["RAPIDO", "long-course", "[12%](#ev-b)", "{cite}`k`"],
+    ]
+    text = numbered_table("tbl-x", "Numbers.", table_with_note(header, rows))
+    table, note = text.split(":::\n")  # the directive, then what follows it
+    # Study and Source say the same on every row: said once, after the table's frame; the numbers stay
+    assert "| Arm or group | Value |" in table and "Source" not in table and "RAPIDO" not in table
+    assert note.strip() == "Every row of this table — Study: RAPIDO; Source: {cite}`k`."
+    # a single row, or values that differ, stay in their columns
+    assert table_with_note(header, rows[:1]).startswith("| Study | Arm or group | Value | Source |")

@@ -43,14 +43,6 @@ def test_the_register_and_the_tracker_count_the_same_rows_as_the_front_page():
     assert len(tracker) == expected["registered_trials"]
 
 
-def test_the_front_page_and_the_tracker_take_their_counts_from_one_place():
-    # a page that counted rows its own way could disagree with the register again
-    for name in ("index", "trial-tracker"):
-        source = (ROOT / "book" / f"{name}.md").read_text(encoding="utf-8")
-        assert "mr.dataset_counts()" in source
-        assert "count_rows(" not in source and '"design"]' not in source, name
-
-
 def shown_text(project, name: str) -> str:
     """A built page's words, without markup."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page(project, name))).split())

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from datetime import date
 
 import pytest
 
@@ -139,10 +140,11 @@ def test_a_study_added_today_rebuilds_only_the_pages_that_show_it(rebuildable_pr
     project = rebuildable_project
     studies, outcomes = project / "data" / "studies.csv", project / "data" / "outcomes.csv"
     checked = [row["status_checked"] for row in csv.DictReader(io.StringIO(studies.read_text(encoding="utf-8")))]
-    assert max(checked) < "2026-12-31"  # the new study is the one checked last
+    today = date.today().isoformat()
+    assert max(checked) < today  # the new study is the one checked last
     with studies.open("a", encoding="utf-8") as file:
         file.write(
-            "zeta,ZETA,single-arm phase II,Rectal cancer with synchronous metastases,40,,ongoing,2026-12-31,"
+            f"zeta,ZETA,single-arm phase II,Rectal cancer with synchronous metastases,40,NCT09999999,ongoing,{today},"
             "ghalehtaki2025,83,,,,\n"
         )
     with outcomes.open("a", encoding="utf-8") as file:

@@ -138,3 +138,20 @@ def test_the_trial_tracker_lists_trials_still_running_first_and_says_what_it_doe
     assert [(row[0], row[6]) for row in rows] == [("Beta cohort", "ongoing"), ("Alpha trial", "completed")]
     beta = rows[0]
     assert beta[2:6] == ["Adults after treatment", "not recorded", "40", "ISRCTN00000002"]
+
+
+def test_a_column_repeating_one_value_becomes_a_note_under_the_table():
+    from mrcreview.tables import numbered_table, table_with_note
+
+    header = ["Study", "Arm or group", "Value", "Source"]
+    rows = [
+        ["RAPIDO", "short-course", "[12%](#ev-a)", "{cite}`k`"],
+        ["RAPIDO", "long-course", "[12%](#ev-b)", "{cite}`k`"],
+    ]
+    text = numbered_table("tbl-x", "Numbers.", table_with_note(header, rows))
+    table, note = text.split(":::\n")  # the directive, then what follows it
+    # Study and Source say the same on every row: said once, after the table's frame; the numbers stay
+    assert "| Arm or group | Value |" in table and "Source" not in table and "RAPIDO" not in table
+    assert note.strip() == "Every row of this table — Study: RAPIDO; Source: {cite}`k`."
+    # a single row, or values that differ, stay in their columns
+    assert table_with_note(header, rows[:1]).startswith("| Study | Arm or group | Value | Source |")

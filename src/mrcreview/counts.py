@@ -36,6 +36,7 @@ COUNTS = {
     "identified": _dataset("identified"),
     "unidentified": _dataset("unidentified"),
     "registered-trials": _dataset("registered_trials"),
+    "registry-numbers": _dataset("registry_numbers"),
     # the source review's reference list
     "review-references": _references,
     "identified-references": lambda root: _references(root, "identified"),

@@ -1,10 +1,15 @@
 """The whole book as a PDF: Sphinx's single-page HTML, printed by Chromium."""
 
+import html
 import os
 import shutil
 import sys
 from pathlib import Path
 
+import yaml
+
+from mrcreview.changes import current_version
+from mrcreview.loading import evidence_as_of
 from mrcreview.publish import build_lock
 from mrcreview.sphinx_process import run_sphinx
 
@@ -32,6 +37,23 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Chromium fills the elements of these classes: the page's number, and the count of pages.
+# Its header and footer are drawn at 0 size unless a size is given, and share nothing with the page's CSS.
+MARGIN_TEXT = 'style="font: 8pt sans-serif; color: #000; width: 100%; margin: 0 15mm; display: flex"'
+
+
+def running_header(root: Path) -> str:
+    """Each page's header: the book's title, its version and the date of its evidence (_config.yml,
+    CITATION.cff, data/), as text."""
+    title = html.escape(str(yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))["title"])[:120])
+    said = html.escape(f"Version {current_version(root)} · evidence as of {evidence_as_of(root=root):%Y-%m-%d}")
+    return f'<div {MARGIN_TEXT}><span>{title}</span><span style="margin-left: auto">{said}</span></div>'
+
+
+PAGE_NUMBER = 'Page <span class="pageNumber"></span> of <span class="totalPages"></span>'
+FOOTER = f'<div {MARGIN_TEXT}><span style="margin: 0 auto">{PAGE_NUMBER}</span></div>'
+
+
 def build_pdf(root: Path, output: Path | None = None) -> int:
     """Print styles replace each interactive chart by its static SVG, so the figures appear."""
     from playwright.sync_api import sync_playwright
@@ -53,7 +75,15 @@ def build_pdf(root: Path, output: Path | None = None) -> int:
         page.goto(page_file.as_uri())
         page.wait_for_load_state("load")
         page.emulate_media(media="print")
-        page.pdf(path=str(output), format="A4", print_background=True, margin={"top": "15mm", "bottom": "15mm"})
+        page.pdf(
+            path=str(output),
+            format="A4",
+            print_background=True,
+            margin={"top": "18mm", "bottom": "18mm", "left": "15mm", "right": "15mm"},
+            display_header_footer=True,
+            header_template=running_header(root),
+            footer_template=FOOTER,
+        )
         browser.close()
     print(f"pdf: written to {output}")
     return 0

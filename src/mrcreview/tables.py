@@ -21,13 +21,30 @@ PATHWAY_COLUMNS = {
 }
 
 
+# Columns that may become a note under their table when every row holds the same value; never a column
+# of numbers, whose every cell links to the number's entry in the evidence register.
+FOLDABLE = ("Study", "Arm or group", "Outcome", "Time point", "Interval", "Source")
+
+
+def table_with_note(header: list[str], rows: list[list[str]]) -> str:
+    """A pipe table whose columns that repeat one value on every row are said once, in a note after it
+    (separated by a blank line: numbered_table puts the note under the table, outside its frame)."""
+    same = [i for i, name in enumerate(header) if name in FOLDABLE and len(rows) > 1 and len({r[i] for r in rows}) == 1]
+    if not same:
+        return markdown_table(header, rows)
+    kept = [i for i in range(len(header)) if i not in same]
+    said = "; ".join(f"{header[i]}: {rows[0][i] or 'not stated'}" for i in same)
+    table = markdown_table([header[i] for i in kept], [[row[i] for i in kept] for row in rows])
+    return f"{table}\n\nEvery row of this table — {said}."
+
+
 def table_clinical_pathways(pathways: pd.DataFrame) -> str:
     """Table 1: where radiotherapy and non-operative management fit in each pathway."""
     rows = [
         [md_escape(row[column]) for column in PATHWAY_COLUMNS] + [cite(row["citation_key"])]
         for _, row in pathways.iterrows()
     ]
-    return markdown_table([*PATHWAY_COLUMNS.values(), "Source"], rows)
+    return table_with_note([*PATHWAY_COLUMNS.values(), "Source"], rows)
 
 
 def table_numbers(outcomes: pd.DataFrame) -> str:
@@ -45,7 +62,7 @@ def table_numbers(outcomes: pd.DataFrame) -> str:
                 cite(row["citation_key"]),
             ]
         )
-    return markdown_table(["Study", "Arm or group", "Outcome", "Time point", "Value", "n/N", "Source"], rows)
+    return table_with_note(["Study", "Arm or group", "Outcome", "Time point", "Value", "n/N", "Source"], rows)
 
 
 def table_forest(rows: pd.DataFrame) -> str:
@@ -65,15 +82,18 @@ def table_forest(rows: pd.DataFrame) -> str:
             ]
         )
     header = ["Study", "Arm or group", "Outcome", "Time point", "Estimate", "95% CI", "Interval", "n/N", "Source"]
-    return markdown_table(header, body)
+    return table_with_note(header, body)
 
 
 def numbered_table(name: str | None, caption: str, table: str) -> str:
     """Wrap a pipe table in a MyST table directive with its caption, numbered and referable as name; or,
-    without a name, put the caption in bold above it: Sphinx numbers every table that has a caption."""
+    without a name, put the caption in bold above it: Sphinx numbers every table that has a caption.
+    A note after the table (table_with_note) follows the directive."""
+    table, _, note = table.partition("\n\n")
+    note = f"\n{note}\n" if note else ""
     if name is None:
-        return f"**{md_escape(caption)}**\n\n{table}\n"
-    return f":::{{table}} {md_escape(caption)}\n:name: {name}\n\n{table}\n:::\n"
+        return f"**{md_escape(caption)}**\n\n{table}\n{note}"
+    return f":::{{table}} {md_escape(caption)}\n:name: {name}\n\n{table}\n:::\n{note}"
 
 
 def _n(value) -> str:

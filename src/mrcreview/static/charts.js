@@ -7,6 +7,12 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!chart) continue;
     const spec = JSON.parse(data.textContent);
     delete spec.usermeta;
-    vegaEmbed(chart, spec, { actions: false, renderer: "svg", ast: true });
+    vegaEmbed(chart, spec, { actions: false, renderer: "svg", ast: true }).then(({ view }) => {
+      // A finger gives no hover: a tap on a row shows the row's details as hovering does.
+      view.addEventListener("click", (event, item) => {
+        const show = view.tooltip();
+        if (show && item && item.tooltip != null) show.call(view, null, event, item, item.tooltip);
+      });
+    });
   }
 });

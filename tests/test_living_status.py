@@ -130,3 +130,13 @@ def test_a_reported_search_gives_its_date_and_yield_only_when_its_source_does(mi
     line = next(line for line in text.splitlines() if "source review's search" in line)
     assert "as the review reports it: it ran on 30 June 2024, and it found 812 records." in line
     assert "not reported" not in line
+
+
+def test_the_pdf_header_says_how_far_the_literature_was_searched_never_a_registry_check(minimal_project):
+    from mrcreview.living_status import literature_searched_to
+
+    searches = mrcreview.load_searches(root=minimal_project)
+    assert literature_searched_to(searches) == "literature searched to 2024"  # the source review's window
+    record_a_refresh_run(minimal_project, "2026-02-09", 12)
+    searches = mrcreview.load_searches(root=minimal_project)
+    assert literature_searched_to(searches) == "literature searched to 9 February 2026"

@@ -106,6 +106,20 @@ def registry_checks(studies: pd.DataFrame, searches: pd.DataFrame) -> str:
     return f"**Trial registries** ({len(registered)} studies with a registry number): " + "; ".join(parts) + "."
 
 
+def literature_searched_to(searches: pd.DataFrame) -> str:
+    """How far the literature has been searched, as a reader would say it: the last run of an update
+    search, or else the end of the source review's window as the review reports it."""
+    runs = searches.loc[searches["run_by"] == UPDATE_SEARCH, "run_on"].dropna()
+    if not runs.empty:
+        return f"literature searched to {day(max(runs))}"
+    reported = searches.loc[searches["run_by"] != UPDATE_SEARCH, "date_to"].dropna()
+    return (
+        f"literature searched to {_bound(str(max(reported)))}"
+        if not reported.empty
+        else "literature search not reported"
+    )
+
+
 def version_line(citation: dict) -> str:
     return (
         f"**Version** {md_escape(citation['version'])}, released on {day(citation['date-released'])}"

@@ -9,7 +9,8 @@ from pathlib import Path
 import yaml
 
 from mrcreview.changes import current_version
-from mrcreview.loading import evidence_as_of
+from mrcreview.living_status import literature_searched_to
+from mrcreview.loading import load_searches
 from mrcreview.publish import build_lock
 from mrcreview.sphinx_process import run_sphinx
 
@@ -43,10 +44,10 @@ MARGIN_TEXT = 'style="font: 8pt sans-serif; color: #000; width: 100%; margin: 0 
 
 
 def running_header(root: Path) -> str:
-    """Each page's header: the book's title, its version and the date of its evidence (_config.yml,
-    CITATION.cff, data/), as text."""
+    """Each page's header: the book's title, its version and how far the literature was searched
+    (_config.yml, CITATION.cff, data/searches.csv), as text."""
     title = html.escape(str(yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))["title"])[:120])
-    said = html.escape(f"Version {current_version(root)} · evidence as of {evidence_as_of(root=root):%Y-%m-%d}")
+    said = html.escape(f"Version {current_version(root)} · {literature_searched_to(load_searches(root=root))}")
     return f'<div {MARGIN_TEXT}><span>{title}</span><span style="margin-left: auto">{said}</span></div>'
 
 

@@ -1,6 +1,4 @@
-"""Loading the curated data: types, order, joins, and the evidence date."""
-
-from datetime import date
+"""Loading the curated data: types, order and joins."""
 
 import pandas as pd
 import pytest
@@ -42,10 +40,6 @@ def test_a_loaded_table_changed_by_its_caller_leaves_the_next_load_as_it_was(min
     loaded = mrcreview.load_outcomes(root=minimal)
     loaded.loc[0, "outcome"] = "changed by a chapter"
     assert "changed by a chapter" not in set(mrcreview.load_outcomes(root=minimal)["outcome"])
-
-
-def test_evidence_as_of_is_latest_check_date(minimal):
-    assert mrcreview.evidence_as_of(root=minimal) == date(2026, 2, 1)
 
 
 def test_every_outcome_of_the_real_data_belongs_to_a_study():

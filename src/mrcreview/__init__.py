@@ -11,7 +11,6 @@ _HOME = {
     "certainty_status": "summary_of_findings",
     "count_rows": "loading",
     "dataset_counts": "counting",
-    "evidence_as_of": "loading",
     "evidence_summary": "tables",
     "evidence_summary_markdown": "tables",
     "glue_figure": "chapter",

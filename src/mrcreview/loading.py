@@ -7,7 +7,6 @@ check before any chapter executes.
 import functools
 import io
 import json
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -159,9 +158,3 @@ def load_figure(figure_id: str, *, root: Path | None = None) -> tuple[pd.Series,
 def count_rows(name: str, *, root: Path | None = None) -> int:
     """How many rows a data file has (the resource of that name in datapackage.json)."""
     return len(_load(name, root))
-
-
-@recorded
-def evidence_as_of(*, root: Path | None = None) -> date:
-    """The latest date on which any study in the dataset was checked."""
-    return max(_load("studies", root)["status_checked"])

@@ -8,8 +8,8 @@ from pathlib import Path
 from mrcreview.paths import project_root
 
 
-def run_check(root: Path, stopped: str = "") -> int:
-    """The data check; stopped says what a failed check stops (the build, say)."""
+def run_check(root: Path, stopped: str = "fix them and run make check again") -> int:
+    """The data check; stopped says what a failed check stops (the build, say) and what to do."""
     from mrcreview.validation import check_project
 
     problems = check_project(root)
@@ -18,7 +18,8 @@ def run_check(root: Path, stopped: str = "") -> int:
         if os.environ.get("GITHUB_ACTIONS") == "true":  # an annotation on the pull request's changed line
             print(problem.github_annotation())
     if problems:
-        print(f"check: {len(problems)} problem(s){stopped}.", file=sys.stderr)
+        count = f"{len(problems)} problem{'s' * (len(problems) != 1)}"
+        print(f"check failed: {count}; {stopped}.", file=sys.stderr)
         return 1
     print("check: data/, refs.bib, CITATION.cff, releases/ and the chapters are consistent.")
     return 0
@@ -48,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "refresh":
         from mrcreview.surveillance import ServiceFailed, refresh
 
-        if status := run_check(root, "; nothing was fetched"):
+        if status := run_check(root, "fix them and run make refresh again; nothing was fetched"):
             return status
         try:
             print(refresh(root))
@@ -78,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"release: {refused}; nothing was changed.", file=sys.stderr)
             return 1
         return 0
-    if status := run_check(root, "; nothing was built"):
+    target = "book" if args.command == "build" else "pdf"
+    if status := run_check(root, f"fix them and run make {target} again; nothing was built"):
         return status
     if args.command == "build":
         from mrcreview.site import build_site

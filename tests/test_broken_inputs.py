@@ -18,6 +18,8 @@ ONE_ROOT_CAUSE = {
     "csv-extra-column",
     "csv-missing-column",
     "csv-ragged-row",
+    "csv-semicolon-separator",
+    "csv-carriage-return-alone",
     "csv-renamed-column",
     "csv-unknown-enum",
 }

@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("refresh", help="re-check trial registries and re-run the literature search (needs the network)")
     summary = sub.add_parser("summary", help="what the working data changes against a git commit, as JSON")
     summary.add_argument("--base", required=True, help="the commit to compare with, e.g. the pull request's base")
+    summary.add_argument("--markdown", action="store_true", help="as the pull request's comment shows it")
     # the version is read from the environment variable VERSION, where `make release VERSION=x.y.z` puts it
     sub.add_parser("release", help="record, commit and tag the release VERSION=x.y.z (make release VERSION=x.y.z)")
     args = parser.parse_args(argv)
@@ -64,12 +65,9 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     if args.command == "summary":  # data for the pull request's comment (mrcreview.pull_request_comment)
-        import json
+        from mrcreview.pull_request_summary import summary
 
-        from mrcreview.changes import base_snapshot, pull_request_changes
-
-        print(json.dumps(pull_request_changes(root, base_snapshot(root, args.base)), indent=1, ensure_ascii=False))
-        return 0
+        return summary(root, args.base, args.markdown)
     if args.command == "release":
         from mrcreview.release import ReleaseRefused, release
 

@@ -3,6 +3,7 @@ for untrusted text (untrusted.py), before frictionless reads the table against i
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from mrcreview.inputs import read_input
@@ -18,14 +19,22 @@ TYPE_NAMES = {
 }
 
 
+# A record with neither PMID nor DOI, added by hand: its first author's surname, year and a word of its title.
+OTHER_RECORD = re.compile(r"[a-z]+(-[a-z0-9]+)*")
+
+
 def record_problem(value: str) -> tuple[str, str] | None:
-    """A screening record's id: pmid:<PubMed id> or doi:<DOI>, each held to its own rule."""
+    """A screening record's id: pmid:<PubMed id>, doi:<DOI> or other:<surname>-<year>-<word>, each held
+    to its own rule."""
     kind, _, identifier = value.partition(":")
     if kind == "pmid":
         return pmid_problem(identifier)
     if kind == "doi":
         return doi_problem(identifier)
-    return "pmid:<PubMed id> or doi:<DOI>", repr(value)
+    if kind == "other" and OTHER_RECORD.fullmatch(identifier) and len(identifier) <= 100:
+        return None
+    expected = "pmid:<PubMed id>, doi:<DOI>, or for neither other:<surname>-<year>-<word> in a-z, 0-9 and -"
+    return expected, repr(value)
 
 
 # Columns that hold an identifier, in whatever table: each has one rule, the one refs.bib is held to.

@@ -63,7 +63,8 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
     if "review_references" in paths:
         problems += review_reference_problems(paths["review_references"], tables[paths["review_references"]])
     if "screening" in paths:
-        problems += screening_problems(paths["screening"], tables[paths["screening"]], today)
+        searches = tables.get(paths.get("searches"), [])
+        problems += screening_problems(paths["screening"], tables[paths["screening"]], today, searches)
     if "searches" in paths:
         problems += search_problems(paths["searches"], tables[paths["searches"]], today)
     # figures are checked against the outcomes' units only when every table could be read

@@ -7,7 +7,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: book test test-fast check env vendor browser clean linkcheck bench bench-scale stress pdf release refresh
+.PHONY: book test test-fast check env vendor browser clean linkcheck bench bench-scale stress pdf release refresh summary
 book: env vendor
 	$(PY) -m mrcreview build
 
@@ -23,6 +23,14 @@ test-fast: env
 
 check: env
 	$(PY) -m mrcreview check
+
+# What your changes do to the evidence, as the pull request's comment will show it: make summary, or
+# make summary BASE=<branch or commit> (default origin/main). BASE reaches the program unexpanded, through
+# the environment, as VERSION does (see release below).
+override BASE := $(value BASE)
+export BASE
+summary: env
+	$(PY) -m mrcreview summary --markdown --base="$${BASE:-origin/main}"
 
 # uv (pinned in the lock) installs the lock: a third of pip's time on a fresh machine. It compiles every
 # module up front, as pip does, so that no command compiles them again. pip is the fallback.

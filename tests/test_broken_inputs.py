@@ -18,6 +18,8 @@ ONE_ROOT_CAUSE = {
     "csv-extra-column",
     "csv-missing-column",
     "csv-ragged-row",
+    "csv-semicolon-separator",
+    "csv-carriage-return-alone",
     "csv-renamed-column",
     "csv-unknown-enum",
 }
@@ -46,7 +48,9 @@ def test_the_command_reports_a_broken_input_without_a_traceback(minimal_project)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     expected = (ROOT / "tests" / "broken" / "bib-unbalanced-braces" / "expected.txt").read_text().strip()
-    assert result.stderr.startswith(expected) and result.stderr.endswith("check: 1 problem(s).\n"), result.stderr
+    assert result.stderr.startswith(expected) and result.stderr.endswith(
+        "check failed: 1 problem; fix them and run make check again.\n"
+    ), result.stderr
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -61,4 +65,11 @@ def test_broken_input_is_refused_clearly(case, minimal_project, capsys):
     # The named mistake is reported once, not buried in a cascade.
     assert sum(expected in line for line in lines) == 1, lines
     if case.name in ONE_ROOT_CAUSE:
-        assert lines[-1] == "check: 1 problem(s).", lines
+        assert lines[-1] == "check failed: 1 problem; fix them and run make check again.", lines
+
+
+def test_a_check_that_stops_a_build_says_what_to_run_and_that_nothing_was_built(minimal_project):
+    apply_case(minimal_project, ROOT / "tests" / "broken" / "bib-unbalanced-braces")
+    result = run_module("build", cwd=minimal_project)
+    assert result.returncode == 1 and not (minimal_project / "_build").exists()
+    assert result.stderr.endswith("check failed: 1 problem; fix them and run make book again; nothing was built.\n")

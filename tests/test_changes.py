@@ -80,19 +80,19 @@ def test_numbers_from_one_source_are_listed_under_one_citation(project):
 
 
 def test_a_pull_request_names_the_register_pages_it_changes(project):
-    from mrcreview.changes import SNAPSHOT, pull_request_changes
+    from mrcreview.pull_request_summary import pull_request_changes, working_snapshot
 
-    base = {name: (project / name).read_text() for name in SNAPSHOT}
+    base = working_snapshot(project)
     outcomes = project / "data" / "outcomes.csv"
     outcomes.write_text(outcomes.read_text().replace(",0.25,10,40,", ",0.30,12,40,"))
     # a corrected value changes the page of its study (Alpha trial: A-C), not the register's first page
-    pages = pull_request_changes(project, base)["pages_affected"]
+    pages = [page["page"] for page in pull_request_changes(project, base)["pages_affected"]]
     assert "evidence-register-a-c" in pages and "whats-new" in pages
     assert "evidence-register" not in pages and "evidence-register-s-z" not in pages
     # a study renamed from B to Z moves its entries: both pages change, and the first page, which lists it
     studies = project / "data" / "studies.csv"
     studies.write_text(studies.read_text().replace("Beta cohort", "Zeta cohort"))
-    pages = pull_request_changes(project, base)["pages_affected"]
+    pages = [page["page"] for page in pull_request_changes(project, base)["pages_affected"]]
     assert {"evidence-register", "evidence-register-a-c", "evidence-register-s-z"} <= set(pages)
 
 
@@ -100,10 +100,10 @@ def test_a_pull_requests_comment_shows_its_chapter_names_and_values_as_literal_t
     """From the data to the comment: an outcome's name and a chapter's file name that mention, reference,
     link and reverse the text are, in the comment, code that shows them (the changes as JSON, as ci.yml
     hands them to preview.yml)."""
-    from mrcreview.changes import SNAPSHOT, pull_request_changes
     from mrcreview.pull_request_comment import comment
+    from mrcreview.pull_request_summary import pull_request_changes, working_snapshot
 
-    base = {name: (project / name).read_text() for name in SNAPSHOT}
+    base = working_snapshot(project)
     hostile = "@octocat fixes #1 \\@team ![x](https://evil.example/x.png) abc\u202edef"
     chapter = project / "book" / f"{hostile.replace('/', '-')}.md"
     for page in (chapter, project / "book" / "chapter.md"):
@@ -114,7 +114,7 @@ def test_a_pull_requests_comment_shows_its_chapter_names_and_values_as_literal_t
     changes = pull_request_changes(project, base)
     [number] = changes["numbers_changed"]
     assert number["outcome"] == hostile and number["before"] == "25%" and number["after"] == "30%"
-    assert chapter.stem in number["shown_in"]
+    assert {"page": chapter.stem, "title": chapter.stem} in number["shown_in"]  # a chapter without a title
 
     pr_info = tmp_path / "pr-info"
     pr_info.mkdir()
@@ -123,6 +123,6 @@ def test_a_pull_requests_comment_shows_its_chapter_names_and_values_as_literal_t
     line = next(line for line in markdown.splitlines() if "alpha-response" in line)
     shown = "@octocat fixes #1 \\@team ![x](https://evil.example/x.png) abc<U+202E>def"
     assert line == (
-        f"- `alpha-response` `{shown}`: `25%` → `30%` — shown in `{shown.replace('/', '-')}`, "
+        f"- `alpha-response` `{shown}` (`arm A`): `25%` → `30%` — shown in `{shown.replace('/', '-')}`, "
         "[`chapter`](https://review-org.github.io/mrcreview/pr-preview/pr-7/book/chapter.html)"
     )

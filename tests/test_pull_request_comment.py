@@ -52,16 +52,29 @@ UNSEEN = {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"}
 
 def every_field(value: str) -> dict:
     """changes.json as ci.yml writes it, every value the given one."""
+    page = {"page": value, "title": value}
+    number = {"id": value, "outcome": value, "arm": value, "shown_in": [page]}
     return {
-        "numbers_changed": [{"id": value, "outcome": value, "before": value, "after": value, "shown_in": [value]}],
-        "numbers_added": [{"id": value, "outcome": value, "value": value, "shown_in": [value]}],
+        "numbers_changed": [number | {"before": value, "after": value}],
+        "numbers_added": [number | {"value": value}],
         "numbers_removed": [value],
         "studies_added": [value],
         "studies_removed": [value],
         "references_added": [value],
         "references_removed": [value],
-        "pages_affected": [value],
+        "chapters_added": [page],
+        "chapters_removed": [page],
+        "figures_added": [{"id": value, "title": value}],
+        "figures_removed": [{"id": value, "title": value}],
+        "screening": [{"record": value, "title": value, "decision": value, "reason": value}],
+        "pages_affected": [page],
     }
+
+
+# The places a value is shown: 5 + 4 values of numbers and the title of the chapter each is shown in, 5 entries
+# of lists of texts, the titles of 2 chapters, 2 values of each of 2 figures, 4 of a screening decision, the
+# title of a page affected (a page's name is only ever part of a link's address).
+PLACES = 5 + 4 + 2 + 5 + 2 + 4 + 4 + 1
 
 
 def pr_info(tmp_path, changes: dict | None = None, raw: bytes | None = None, check: str | None = None):
@@ -112,19 +125,19 @@ def test_every_value_is_shown_literally_in_code(tmp_path, value, shown):
     harmless = comment(pr_info(tmp_path / "harmless", every_field("xyz")), PREVIEW, RUN)
     text = comment(pr_info(tmp_path, every_field(value)), PREVIEW, RUN)
     found = assert_literal(text, harmless)
-    # each of the 15 places shows it: 4 + 3 values of numbers, 2 chapters, 7 entries of lists
-    assert found["code"].count(shown) == 15, found["code"]
+    assert found["code"].count(shown) == PLACES, found["code"]
 
 
 def test_a_lone_surrogate_in_json_is_shown_not_a_crash(tmp_path):
     raw = json.dumps(every_field("lone\ud800")).encode()  # JSON carries it as \ud800
     assert b"\\ud800" in raw
     text = comment(pr_info(tmp_path, raw=raw), PREVIEW, RUN)
-    assert parsed(text)["code"].count("lone<U+D800>") == 15
+    assert parsed(text)["code"].count("lone<U+D800>") == PLACES
 
 
 def test_a_page_name_is_a_link_into_the_preview_only(tmp_path):
-    changes = every_field("x") | {"pages_affected": ["a) [b](https://evil.example", "../../../other/pr-8/book/x"]}
+    names = ["a) [b](https://evil.example", "../../../other/pr-8/book/x"]
+    changes = every_field("x") | {"pages_affected": [{"page": name, "title": "x"} for name in names]}
     links = parsed(comment(pr_info(tmp_path, changes), PREVIEW, RUN))["links"]
     assert f"{PREVIEW}/book/a%29%20%5Bb%5D%28https%3A%2F%2Fevil.example.html" in links
     assert f"{PREVIEW}/book/..%2F..%2F..%2Fother%2Fpr-8%2Fbook%2Fx.html" in links
@@ -134,7 +147,7 @@ def test_without_a_preview_pages_are_named_not_linked(tmp_path):
     text = comment(pr_info(tmp_path, every_field("@octocat")), None, RUN)
     found = parsed(text)
     assert found["links"] == [RUN] and "**No preview:**" in text
-    assert found["code"].count("@octocat") == 15
+    assert found["code"].count("@octocat") == PLACES
 
 
 def test_long_values_and_long_lists_are_cut_to_fit_a_comment(tmp_path):
@@ -174,11 +187,18 @@ def test_a_long_list_shows_its_first_entries_and_how_many_more(tmp_path):
         ),
         (
             json.dumps(every_field("@octocat") | {"pages_affected": [7]}).encode(),
-            "changes.json: pages_affected is not a list of texts",
+            "changes.json: pages_affected is not a list of objects with page, title",
         ),
         (
             json.dumps(every_field("@octocat") | {"numbers_added": [{"id": 7}]}).encode(),
-            "changes.json: numbers_added is not a list of objects with id, outcome, value and shown_in",
+            "changes.json: numbers_added is not a list of objects with id, outcome, arm, value and shown_in (pages)",
+        ),
+        (
+            json.dumps(
+                every_field("@octocat")
+                | {"numbers_added": [every_field("@octocat")["numbers_added"][0] | {"shown_in": ["@octocat"]}]}
+            ).encode(),
+            "changes.json: numbers_added is not a list of objects with id, outcome, arm, value and shown_in (pages)",
         ),
         (b" " * 1_000_001, "changes.json is larger than 1000000 bytes"),
     ],

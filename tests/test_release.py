@@ -212,12 +212,17 @@ def test_the_pull_request_summary_lists_what_changed_against_the_base(repository
         {
             "id": "picardi-colostomy-free-3y",
             "outcome": payload,
+            "arm": "short-course RT 25 Gy in 5 fractions",
             "before": "47.6%",
             "after": "51.2%",
-            "shown_in": ["index", "organ-preservation"],  # the front page's key messages place it too
+            "shown_in": [  # the front page's key messages place it too
+                {"page": "index", "title": "Radiotherapy and organ preservation in metastatic rectal cancer"},
+                {"page": "organ-preservation", "title": "Organ preservation of the primary tumour"},
+            ],
         }
     ]
     # the register page of the study whose number changed, not its first page, which only lists studies
-    assert {"organ-preservation", "evidence-register-p-q", "whats-new"} <= set(summary["pages_affected"])
-    assert "evidence-register" not in summary["pages_affected"]
+    affected = [page["page"] for page in summary["pages_affected"]]
+    assert {"organ-preservation", "evidence-register-p-q", "whats-new"} <= set(affected)
+    assert "evidence-register" not in affected
     assert summary["references_added"] == summary["references_removed"] == []

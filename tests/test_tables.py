@@ -66,17 +66,28 @@ def test_prisma_counts_follow_the_screening_log(minimal):
     searches.loc[searches["run_by"] == "make refresh", "found"] = 5
     extra = screening.iloc[[0, 0, 0]].copy()
     extra["record_id"] = ["pmid:2", "pmid:3", "pmid:4"]
+    extra["search_id"] = "pubmed-living"  # the minimal log's one record was added by hand
     extra["decision"] = ["included", "to screen", "excluded"]
     extra["reason"] = [pd.NA, pd.NA, "no patients with metastases"]
     log = pd.concat([screening, extra], ignore_index=True)  # 4 logged: 2 excluded, 1 included, 1 to screen
     counts = mrcreview.prisma_counts(searches, log)
-    assert counts == {"identified": 5, "removed": 1, "screened": 3, "awaiting": 1, "excluded": 2, "included": 1}
+    assert counts == {
+        "identified": 5,
+        "other": 1,
+        "removed": 2,  # of the 5 found, 3 logged
+        "screened": 3,
+        "awaiting": 1,
+        "excluded": 2,
+        "included": 1,
+    }
     table = mrcreview.table_prisma(counts, log)
     assert "| Screening | Excluded: no patients with metastases | 2 |" in table
 
 
 def test_the_search_table_shows_the_query_as_typed(minimal):
-    table = mrcreview.table_searches(mrcreview.load_searches(root=minimal))
+    searches = mrcreview.load_searches(root=minimal)
+    searches.loc[searches["run_by"] == "make refresh", "run_on"] = None  # before its first run
+    table = mrcreview.table_searches(searches)
     assert '`("rectal neoplasms"[MeSH Terms]' in table
     assert "2000 to 2024" in table
     # the update search has not run; the source review's ran, on a date it does not give

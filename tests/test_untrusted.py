@@ -156,9 +156,9 @@ def identifiers_refused(project, doi: str, pmid: str) -> set[tuple[str, str]]:
     cff.write_text(cff.read_text() + f"doi: {json.dumps(doi)}\n", encoding="utf-8")
     screening = project / "data" / "screening.csv"
     with open(screening, "a", newline="", encoding="utf-8") as file:
-        row = ["pmid:" + pmid, pmid, doi, "A trial", "Doe J", "2025", "J Test", "pubmed-living", "2026-01-05"]
-        csv.writer(file, lineterminator="\n").writerow([*row, "to screen", ""])
-        csv.writer(file, lineterminator="\n").writerow(["doi:" + doi, "", "", *row[3:], "to screen", ""])
+        row = ["pmid:" + pmid, pmid, doi, "A trial", "Doe J", "2025", "J Test", "other-sources", "2026-01-05"]
+        csv.writer(file, lineterminator="\n").writerow([*row, "to screen", "", ""])
+        csv.writer(file, lineterminator="\n").writerow(["doi:" + doi, "", "", *row[3:], "to screen", "", ""])
     return {(p.file, p.field) for p in check_project(project)}
 
 

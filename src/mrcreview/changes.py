@@ -8,7 +8,6 @@ No git history or tag is needed: a fresh or shallow clone shows the same page.
 
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import bibtexparser
@@ -21,7 +20,7 @@ from mrcreview.loading import AS_TYPED
 from mrcreview.markdown import cite, md_code_block, md_escape
 from mrcreview.numbers import format_value
 from mrcreview.paths import project_root
-from mrcreview.register import REGISTER_INDEX, numbers_used, register_part
+from mrcreview.register import chapters_showing, numbers_used
 from mrcreview.snapshot import COMPARED, RELEASE_FILE, RELEASES, SNAPSHOT
 
 
@@ -97,8 +96,7 @@ def whats_new_markdown(*, root: Path | None = None) -> str:
     version, released = current_version(root), released_versions(root)
     if version not in released:
         return f"Version {md_escape(version)} is not released yet: its changes are listed once it is."
-    used = numbers_used(root=root)
-    chapters_of = {key: chapter for chapter, keys in used.items() for key in keys}
+    chapters_of = chapters_showing(numbers_used(root=root))
     current = _snapshot(root, version)
     lines = [f"## Since release {md_escape(version)}", ""]
     lines += _differences(_snapshot(root, None), current, chapters_of, "since this release")
@@ -137,11 +135,12 @@ def study_and_reference_changes(old: dict, new: dict) -> dict[str, list]:
     }
 
 
-def _differences(new: dict, old: dict, chapters_of: dict[str, str], when: str) -> list[str]:
+def _differences(new: dict, old: dict, chapters_of: dict[str, list[str]], when: str) -> list[str]:
     """Numbers changed (old -> new, linked to where they are shown), studies and references added or removed."""
 
     def where(key: str) -> str:
-        return f" (in {{doc}}`{chapters_of[key]}`)" if key in chapters_of else ""
+        chapters = ", ".join(f"{{doc}}`{chapter}`" for chapter in chapters_of.get(key, []))
+        return f" (in {chapters})" if chapters else ""
 
     old_outcomes, new_outcomes = _table(old["data/outcomes.csv"]), _table(new["data/outcomes.csv"])
     added, removed, changed = changed_outcomes(old_outcomes, new_outcomes)
@@ -205,81 +204,3 @@ def how_to_cite_markdown(*, root: Path | None = None) -> str:
         f"  year    = {{{released[:4]}}},\n  version = {{{version}}},\n  note    = {{Living review}}\n}}"
     )
     return f"{text}\n\n{md_code_block(bibtex, 'bibtex')}\n"
-
-
-def base_snapshot(root: Path, ref: str) -> dict[str, str | None]:
-    """The compared files as they are at a git commit (the pull request's base)."""
-    texts = {}
-    for name in SNAPSHOT:
-        result = subprocess.run(["git", "show", f"{ref}:{name}"], cwd=root, capture_output=True, text=True)
-        texts[name] = result.stdout if result.returncode == 0 else None
-    return texts
-
-
-def _register_pages(base: dict, new: dict, old_rows: pd.DataFrame, new_rows: pd.DataFrame, changed, added, removed):
-    """The register's pages that change: those of the rows changed, added or removed and of studies renamed;
-    its first page, which lists the studies and counts the numbers, when a row or study comes, goes or is renamed."""
-
-    def names(texts: dict) -> pd.Series:
-        return _table(texts["data/studies.csv"] or "study_id,short_name\n").set_index("study_id")["short_name"]
-
-    old_names, new_names = names(base), names(new)
-    old_studies = old_rows.set_index("outcome_id")["study_id"]
-    new_studies = new_rows.set_index("outcome_id")["study_id"]
-    pages = {register_part(new_names.get(new_studies[key], "")) for key in [*changed, *added]}
-    pages |= {register_part(old_names.get(old_studies[key], "")) for key in removed}
-    both = new_names.index.intersection(old_names.index)
-    renamed = [study for study in both if new_names[study] != old_names[study]]
-    pages |= {register_part(table[study]) for study in renamed for table in (old_names, new_names)}
-    if added or removed or renamed or set(new_names.index) ^ set(old_names.index):
-        pages.add(REGISTER_INDEX)
-    return pages
-
-
-def pull_request_changes(root: Path, base: dict[str, str | None]) -> dict[str, list]:
-    """What a pull request changes in the evidence, as data for its comment (mrcreview.pull_request_comment
-    shows it, every value as literal text): numbers changed (old -> new) and the chapters that show them,
-    numbers, studies and references added or removed, and the pages affected."""
-    new = _snapshot(root, None)
-    chapters_of: dict[str, list[str]] = {}
-    for chapter, keys in numbers_used(root=root).items():
-        for key in keys:
-            chapters_of.setdefault(key, []).append(chapter)
-    old_rows, new_rows = _table(base["data/outcomes.csv"] or "outcome_id\n"), _table(new["data/outcomes.csv"])
-    if "outcome" not in old_rows:
-        old_rows = new_rows.iloc[0:0]
-    added, removed, changed = changed_outcomes(old_rows, new_rows)
-    indexed = new_rows.set_index("outcome_id", drop=False)
-    other = study_and_reference_changes(base, new)
-    affected = sorted({c for key in [k for k, _, _ in changed] + added for c in chapters_of.get(key, [])})
-    affected += sorted(_register_pages(base, new, old_rows, new_rows, [k for k, _, _ in changed], added, removed))
-    studies_or_references = ("studies_added", "studies_removed", "references_added", "references_removed")
-    if changed or added or removed or any(other[key] for key in studies_or_references):
-        affected += ["whats-new"]
-    return {
-        "numbers_changed": [
-            {
-                "id": str(key),
-                "outcome": str(after["outcome"]),
-                "before": format_value(before),
-                "after": format_value(after),
-                "shown_in": chapters_of.get(key, []),
-            }
-            for key, before, after in changed
-        ],
-        "numbers_added": [
-            {
-                "id": str(key),
-                "outcome": str(indexed.loc[key, "outcome"]),
-                "value": format_value(indexed.loc[key]),
-                "shown_in": chapters_of.get(key, []),
-            }
-            for key in added
-        ],
-        "numbers_removed": [str(key) for key in removed],
-        "studies_added": [str(name) for name in other["studies_added"]],
-        "studies_removed": [str(name) for name in other["studies_removed"]],
-        "references_added": other["references_added"],
-        "references_removed": other["references_removed"],
-        "pages_affected": affected,
-    }

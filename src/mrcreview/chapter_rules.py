@@ -31,10 +31,11 @@ from mrcreview.problems import Problem
 class Known:
     """What chapters may refer to: ids in data/, keys in refs.bib, resources of datapackage.json."""
 
-    outcome_ids: frozenset[str] = frozenset()
-    study_ids: frozenset[str] = frozenset()
-    figure_ids: frozenset[str] = frozenset()
-    citation_keys: frozenset[str] | None = frozenset()  # None: refs.bib could not be read
+    # None: the file could not be read, and nothing is said of the ids it would define
+    outcome_ids: frozenset[str] | None = frozenset()
+    study_ids: frozenset[str] | None = frozenset()
+    figure_ids: frozenset[str] | None = frozenset()
+    citation_keys: frozenset[str] | None = frozenset()
     resources: frozenset[str] = frozenset()
 
 
@@ -61,7 +62,7 @@ def number_problems(chapters: dict[str, str], known: Known, root: Path) -> list[
         )
         for file, source in chapters.items()
         for line, column, _, found in role_uses(source, "n")
-        if found.strip() not in known.outcome_ids
+        if known.outcome_ids is not None and found.strip() not in known.outcome_ids
     ]
 
 
@@ -106,11 +107,13 @@ def label_problems(chapters: dict[str, str], known: Known, root: Path) -> list[P
     for source in chapters.values():
         glued, _ = glue_keys_defined(source)
         labels |= labels_defined(source, glued)
-    labels |= {f"ev-{i}" for i in known.outcome_ids}
+    labels |= {f"ev-{i}" for i in known.outcome_ids or ()}
     problems = []
     for file, source in chapters.items():
         for line, column, role, content in role_uses(source, "numref", "ref"):
             target = reference_target(content)
+            if known.outcome_ids is None and target.startswith("ev-"):
+                continue  # an evidence-register entry of outcomes.csv, which could not be read
             if target not in labels:
                 expected = f"a figure, table or section label defined in a chapter{closest(target, labels)}"
                 problems.append(Problem(file, line, role, expected, repr(target), column))
@@ -165,7 +168,7 @@ def code_id_problems(chapters: dict[str, str], known: Known, root: Path) -> list
         for line, column, function, value in literal_arguments(source, *NAMED_IN_CODE):
             attribute, expected = NAMED_IN_CODE[function]
             valid = getattr(known, attribute)
-            if value not in valid:
+            if valid is not None and value not in valid:
                 problems.append(Problem(file, line, function, expected + closest(value, valid), repr(value), column))
     return problems
 
@@ -210,9 +213,9 @@ def glue_key_problems(chapters: dict[str, str], known: Known, root: Path) -> lis
         for line, column, key in glue_placements(source):
             if key in keys or any(p.fullmatch(key) for p in patterns):
                 continue
-            if key in known.outcome_ids:
+            if key in (known.outcome_ids or ()):
                 hint = " (a number is placed with {n}`outcome-id`)"
-            elif key.startswith("fig-") and key[4:] in known.figure_ids:
+            elif key.startswith("fig-") and key[4:] in (known.figure_ids or ()):
                 hint = f' (a code cell calls mr.glue_figure("{key[4:]}") to draw it)'
             else:
                 hint = closest(key, keys)

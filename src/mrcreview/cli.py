@@ -8,8 +8,8 @@ from pathlib import Path
 from mrcreview.paths import project_root
 
 
-def run_check(root: Path, stopped: str = "") -> int:
-    """The data check; stopped says what a failed check stops (the build, say)."""
+def run_check(root: Path, stopped: str = "fix them and run make check again") -> int:
+    """The data check; stopped says what a failed check stops (the build, say) and what to do."""
     from mrcreview.validation import check_project
 
     problems = check_project(root)
@@ -18,7 +18,8 @@ def run_check(root: Path, stopped: str = "") -> int:
         if os.environ.get("GITHUB_ACTIONS") == "true":  # an annotation on the pull request's changed line
             print(problem.github_annotation())
     if problems:
-        print(f"check: {len(problems)} problem(s){stopped}.", file=sys.stderr)
+        count = f"{len(problems)} problem{'s' * (len(problems) != 1)}"
+        print(f"check failed: {count}; {stopped}.", file=sys.stderr)
         return 1
     print("check: data/, refs.bib, CITATION.cff, releases/ and the chapters are consistent.")
     return 0
@@ -35,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("refresh", help="re-check trial registries and re-run the literature search (needs the network)")
     summary = sub.add_parser("summary", help="what the working data changes against a git commit, as JSON")
     summary.add_argument("--base", required=True, help="the commit to compare with, e.g. the pull request's base")
+    summary.add_argument("--markdown", action="store_true", help="as the pull request's comment shows it")
     # the version is read from the environment variable VERSION, where `make release VERSION=x.y.z` puts it
     sub.add_parser("release", help="record, commit and tag the release VERSION=x.y.z (make release VERSION=x.y.z)")
     args = parser.parse_args(argv)
@@ -48,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "refresh":
         from mrcreview.surveillance import ServiceFailed, refresh
 
-        if status := run_check(root, "; nothing was fetched"):
+        if status := run_check(root, "fix them and run make refresh again; nothing was fetched"):
             return status
         try:
             print(refresh(root))
@@ -63,12 +65,9 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     if args.command == "summary":  # data for the pull request's comment (mrcreview.pull_request_comment)
-        import json
+        from mrcreview.pull_request_summary import summary
 
-        from mrcreview.changes import base_snapshot, pull_request_changes
-
-        print(json.dumps(pull_request_changes(root, base_snapshot(root, args.base)), indent=1, ensure_ascii=False))
-        return 0
+        return summary(root, args.base, args.markdown)
     if args.command == "release":
         from mrcreview.release import ReleaseRefused, release
 
@@ -78,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"release: {refused}; nothing was changed.", file=sys.stderr)
             return 1
         return 0
-    if status := run_check(root, "; nothing was built"):
+    target = "book" if args.command == "build" else "pdf"
+    if status := run_check(root, f"fix them and run make {target} again; nothing was built"):
         return status
     if args.command == "build":
         from mrcreview.site import build_site

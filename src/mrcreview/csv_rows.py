@@ -3,6 +3,7 @@ for untrusted text (untrusted.py), before frictionless reads the table against i
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from mrcreview.inputs import read_input
@@ -18,24 +19,44 @@ TYPE_NAMES = {
 }
 
 
+# A record with neither PMID nor DOI, added by hand: its first author's surname, year and a word of its title.
+OTHER_RECORD = re.compile(r"[a-z]+(-[a-z0-9]+)*")
+
+
 def record_problem(value: str) -> tuple[str, str] | None:
-    """A screening record's id: pmid:<PubMed id> or doi:<DOI>, each held to its own rule."""
+    """A screening record's id: pmid:<PubMed id>, doi:<DOI> or other:<surname>-<year>-<word>, each held
+    to its own rule."""
     kind, _, identifier = value.partition(":")
     if kind == "pmid":
         return pmid_problem(identifier)
     if kind == "doi":
         return doi_problem(identifier)
-    return "pmid:<PubMed id> or doi:<DOI>", repr(value)
+    if kind == "other" and OTHER_RECORD.fullmatch(identifier) and len(identifier) <= 100:
+        return None
+    expected = "pmid:<PubMed id>, doi:<DOI>, or for neither other:<surname>-<year>-<word> in a-z, 0-9 and -"
+    return expected, repr(value)
 
 
 # Columns that hold an identifier, in whatever table: each has one rule, the one refs.bib is held to.
 IDENTIFIERS = {"doi": doi_problem, "pmid": pmid_problem, "record_id": record_problem}
 
 
+# How spreadsheets save "CSV UTF-8" (Excel everywhere, LibreOffice on Windows): a byte-order mark first
+# and Windows line ends. Both are read as the project writes its files, by every reader (the check, the
+# refresh, What's new and the chapters' tables); git stores the line ends as LF (.gitattributes).
+BOM = "\ufeff"
+SAVE_AS = "save it from the spreadsheet as 'CSV UTF-8 (comma delimited)'"
+
+
+def as_written(text: str) -> str:
+    """CSV text as the project writes it: without a byte-order mark, with LF line ends."""
+    return text.removeprefix(BOM).replace("\r\n", "\n")
+
+
 def parse_csv(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The one parse of the project's CSV text (the check, the refresh and What's new read through it): the
     header, and each row's cells with the line it starts on (a quoted cell may hold a line end)."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(as_written(text)))
     header = next(reader, [])
     rows, line = [], reader.line_num
     for cells in reader:
@@ -61,20 +82,12 @@ def read_rows(
         return [], [raw]
     if not raw.strip():
         return [], [Problem(file, 1, None, "a header row and data rows", "an empty file")]
-    problems = []
-    if raw.startswith(b"\xef\xbb\xbf"):
-        problems.append(Problem(file, 1, None, "UTF-8 without a byte-order mark", "a byte-order mark"))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        return [], [Problem(file, line, None, "text encoded as UTF-8", f"byte {raw[err.start]:#04x}")]
-    if "\r" in text:
-        line = text[: text.index("\r")].count("\n") + 1
-        problems.append(Problem(file, line, None, "Unix line ends (LF)", "Windows line ends (CRLF)"))
-        text = text.replace("\r\n", "\n")
-    header, parsed = parse_csv(text)
     expected = [f["name"] for f in res["schema"]["fields"]]
+    text = decoded(file, raw, expected)
+    if isinstance(text, Problem):
+        return [], [text]
+    problems = []
+    header, parsed = parse_csv(text)
     missing = [name for name in expected if name not in header and name not in optional]
     unknown = [name for name in header if name not in expected]
     if len(missing) == len(unknown) == 1:
@@ -111,6 +124,28 @@ def read_rows(
     if not rows and not problems and not res.get("x-may-be-empty"):  # a screening log starts empty
         problems.append(Problem(file, 2, None, "at least one data row", "only the header"))
     return rows, problems
+
+
+def decoded(file: str, raw: bytes, columns: list[str]) -> str | Problem:
+    """The file's text as the project writes it, or the one problem that keeps it from being read as CSV:
+    whatever else would be said of such a file only follows from it."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Problem(
+            file, 1, None, f"text encoded as UTF-8 ({SAVE_AS})", "UTF-16 text (a spreadsheet's 'Unicode Text')"
+        )
+    try:
+        text = as_written(raw.decode("utf-8"))
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        return Problem(file, line, None, f"text encoded as UTF-8 ({SAVE_AS})", f"byte {raw[err.start]:#04x}")
+    first = text.partition("\n")[0]
+    for separator, name in ((";", "';'"), ("\t", "tabs")):
+        if "," not in first and set(next(csv.reader([first], delimiter=separator))) & set(columns):
+            return Problem(file, 1, None, f"',' as separator ({SAVE_AS})", f"{name} as separator")
+    if "\r" in text:  # a line end of classic Mac OS, or a carriage return inside a cell
+        line = text[: text.index("\r")].count("\n") + 1
+        return Problem(file, line, None, "line ends written LF or CRLF", "a carriage return (CR) alone")
+    return text
 
 
 def cell_problem(name: str, kind: str, limit: int, cell: str) -> tuple[str, str] | None:

@@ -110,16 +110,39 @@ def figure_problems(
     return problems
 
 
-def screening_problems(file: str, rows: list[tuple[int, dict]], today: date) -> list[Problem]:
-    """A decision a reviewer can stand by: every exclusion says why, an id matches its PMID or DOI,
-    and nothing was found in the future."""
+OTHER_SOURCES = "other-sources"  # the search_id of records a reviewer found elsewhere and added by hand
+
+
+def screening_problems(
+    file: str, rows: list[tuple[int, dict]], today: date, searches: list[tuple[int, dict]] = ()
+) -> list[Problem]:
+    """A decision a reviewer can stand by: every exclusion says why, every inclusion names its entry in
+    refs.bib, an id matches its PMID or DOI, nothing was found in the future, and every record was found by
+    an update search that has run or added by hand from other sources (else the PRISMA flow would count a
+    record found by nothing)."""
+    by_id = {row["search_id"]: row for _, row in searches}
     problems = []
     for line, row in rows:
         if row["decision"] == "excluded" and not row["reason"].strip():
             problems.append(Problem(file, line, "reason", "why the record was excluded", "an empty cell"))
-        kind, _, value = row["record_id"].partition(":")
-        if kind in ("pmid", "doi") and row.get(kind) and row[kind] != value:
-            problems.append(Problem(file, line, kind, f"the {kind} in record_id ({value[:40]})", repr(row[kind])))
+        if row["decision"] == "included" and not row.get("citation_key"):
+            expected = "the key of the included record's entry in refs.bib (add the entry, then its key here)"
+            problems.append(Problem(file, line, "citation_key", expected, "an empty cell"))
+        search = by_id.get(row["search_id"])
+        if row["search_id"] != OTHER_SOURCES and (
+            search is None or search["run_by"] == "source review" or not search["run_on"]
+        ):
+            why = (
+                "is no search_id of data/searches.csv"
+                if search is None
+                else "is the source review's"
+                if search["run_by"] == "source review"
+                else "has not run"
+            )
+            expected = f"an update search that has run, or {OTHER_SOURCES} for a record added by hand"
+            problems.append(
+                Problem(file, line, "search_id", f"{expected} ({row['search_id'][:60]} {why})", repr(row["search_id"]))
+            )
         if _future(row["found_on"], today):
             problems.append(Problem(file, line, "found_on", f"a date not after today ({today})", row["found_on"]))
     return problems

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from mrcreview.csv_rows import as_written
 from mrcreview.dependencies import recorded
 from mrcreview.numbers import format_value
 from mrcreview.paths import data_dir
@@ -40,11 +41,10 @@ def _parsed(descriptor: bytes, name: str, csv: bytes, as_text: tuple[str, ...]) 
     dtypes, dates = pandas_dtypes(res)
     dtypes.update({column: "string" for column in as_text})
     table = pd.read_csv(
-        io.BytesIO(csv),
+        io.StringIO(as_written(csv.decode("utf-8"))),  # what the check read: a spreadsheet's BOM and CRLF too
         dtype=dtypes,
         keep_default_na=False,
         na_values=[""],
-        encoding="utf-8",
     )
     for column in dates:
         table[column] = pd.to_datetime(table[column], format="%Y-%m-%d").dt.date

@@ -28,17 +28,22 @@ def _arrow(x1: int, y1: int, x2: int, y2: int) -> str:
 
 def prisma_flow_svg(counts: dict[str, int], run: bool = True) -> str:
     """Records found, not screened, logged, awaiting a decision, screened, excluded and included; before
-    the update search has run (run False), its first box says so rather than showing a count of zero."""
+    the update search has run (run False), its first box says so rather than showing a count of zero.
+    Records from other sources, added by hand, have a box of their own that joins the flow where records
+    are logged for screening (PRISMA 2020's "other methods")."""
     n = {
         stage: int(counts[stage]) for stage in ("identified", "removed", "screened", "awaiting", "excluded", "included")
     }
+    other = int(counts.get("other", 0))
     logged = n["screened"] + n["awaiting"]
     left, right = 10, WIDTH - BOX - 10
+    from_other_sources = [([], ["Records from other", "sources, added by hand", f"(n = {other})"])] if other else []
     stages = [
         (
             ["Records found by the", "update searches", f"(n = {n['identified']})" if run else "(not yet run)"],
             ["Not screened: already", "cited or found before", f"(n = {n['removed']})"],
         ),
+        *from_other_sources,
         (["Records logged for", "screening", f"(n = {logged})"], ["Awaiting a decision", f"(n = {n['awaiting']})"]),
         (
             ["Records screened", f"(n = {n['screened']})"],
@@ -48,22 +53,30 @@ def prisma_flow_svg(counts: dict[str, int], run: bool = True) -> str:
     ]
     y, parts = 10, []
     for index, (main, side) in enumerate(stages):
-        height = LINE * len(main) + 12
+        height = LINE * len(main or side) + 12
+        if not main:  # a source beside the flow: its arrow joins the flow's line, passing by
+            parts.append(_box(right, y, side))
+            parts.append(_arrow(right, y + height // 2, left + BOX // 2, y + height // 2))
+            y += height + GAP
+            continue
         parts.append(_box(left, y, main))
         if side:
             parts.append(_box(right, y, side))
             parts.append(_arrow(left + BOX, y + height // 2, right, y + height // 2))
         following = y + LINE * max(len(main), len(side)) + 12 + GAP
         if index < len(stages) - 1:
-            parts.append(_arrow(left + BOX // 2, y + height, left + BOX // 2, following))
+            below = following + (LINE * 3 + 12 + GAP if index == 0 and other else 0)  # past the other sources' row
+            parts.append(_arrow(left + BOX // 2, y + height, left + BOX // 2, below))
         y = following
     height = y - GAP + 10
+    found = f"{n['identified']} records found by the update searches; {n['removed']} not screened; " if run else ""
+    found += f"{other} records from other sources, added by hand; " if other else ""
     summary = (
         "The update searches have not run yet; no record has been found or screened."
-        if not run
-        else f"{n['identified']} records found by the update searches; {n['removed']} not screened; "
-        f"{logged} logged for screening, of which {n['awaiting']} await a decision and {n['screened']} were screened; "
-        f"{n['excluded']} excluded and {n['included']} included."
+        if not run and not other
+        else ("" if run else "The update searches have not run yet. ")
+        + f"{found}{logged} logged for screening, of which {n['awaiting']} await a decision and "
+        f"{n['screened']} were screened; {n['excluded']} excluded and {n['included']} included."
     )
     return (
         f'<svg class="prisma-flow" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="prisma-title '

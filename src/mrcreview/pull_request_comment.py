@@ -40,8 +40,20 @@ INVISIBLE = re.compile(
 SHOWN_AS_CODE = {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"}
 
 TEXT_LISTS = ("numbers_removed", "studies_added", "studies_removed", "references_added", "references_removed")
-NUMBER_LISTS = {"numbers_changed": ("id", "outcome", "before", "after"), "numbers_added": ("id", "outcome", "value")}
-KEYS = {*TEXT_LISTS, *NUMBER_LISTS, "pages_affected"}
+PAGE = ("page", "title")  # a page of the book: its name (the address) and its title (what is shown)
+# Lists of objects, by the texts each object holds; a number also holds shown_in, a list of pages.
+OBJECT_LISTS = {
+    "numbers_changed": ("id", "outcome", "arm", "before", "after"),
+    "numbers_added": ("id", "outcome", "arm", "value"),
+    "chapters_added": PAGE,
+    "chapters_removed": PAGE,
+    "figures_added": ("id", "title"),
+    "figures_removed": ("id", "title"),
+    "screening": ("record", "title", "decision", "reason"),
+    "pages_affected": PAGE,
+}
+NUMBER_LISTS = ("numbers_changed", "numbers_added")
+KEYS = {*TEXT_LISTS, *OBJECT_LISTS}
 
 
 class Unreadable(Exception):
@@ -67,16 +79,17 @@ def code(value: str) -> str:
     return md_code(visible(cut))
 
 
-def page_link(name: str, preview: str | None) -> str:
-    """A page of the preview: the name shown as code, the address percent-encoded under the preview's (no
-    link for a name too long, or with characters too odd, to be a page's)."""
+def page_link(page: dict, preview: str | None) -> str:
+    """A page of the preview: its title shown as code, the address its name percent-encoded under the
+    preview's (no link for a name too long, or with characters too odd, to be a page's)."""
+    name = page["page"]
     if not preview or len(name) > MAX_VALUE or visible(name) != name:
-        return code(name)
-    return f"[{code(name)}]({preview}/book/{quote(name, safe='')}.html)"
+        return code(page["title"])
+    return f"[{code(page['title'])}]({preview}/book/{quote(name, safe='')}.html)"
 
 
 def read_changes(path: Path) -> dict:
-    """changes.json as ci.yml writes it (see mrcreview.changes.pull_request_changes), checked entry by entry."""
+    """changes.json as ci.yml writes it (see mrcreview.pull_request_summary), checked entry by entry."""
     with path.open("rb") as file:
         raw = file.read(MAX_INPUT + 1)
     if len(raw) > MAX_INPUT:
@@ -87,24 +100,31 @@ def read_changes(path: Path) -> dict:
         raise Unreadable("changes.json is not JSON in UTF-8") from None
     if not isinstance(changes, dict) or set(changes) != KEYS:
         raise Unreadable(f"changes.json is not an object with exactly the keys {', '.join(sorted(KEYS))}")
-    for key in (*TEXT_LISTS, "pages_affected"):
+    for key in TEXT_LISTS:
         if not _texts(changes[key]):
             raise Unreadable(f"changes.json: {key} is not a list of texts")
-    for key, fields in NUMBER_LISTS.items():
-        entries = changes[key]
-        if not isinstance(entries, list) or not all(
-            isinstance(e, dict)
-            and set(e) == {*fields, "shown_in"}
-            and _texts([e[f] for f in fields])
-            and _texts(e["shown_in"])
-            for e in entries
+    for key, fields in OBJECT_LISTS.items():
+        pages = key in NUMBER_LISTS
+        if (
+            not _objects(changes[key], fields, pages)
+            or pages
+            and not all(_objects(e["shown_in"], PAGE) for e in changes[key])
         ):
-            raise Unreadable(f"changes.json: {key} is not a list of objects with {', '.join(fields)} and shown_in")
+            also = " and shown_in (pages)" if pages else ""
+            raise Unreadable(f"changes.json: {key} is not a list of objects with {', '.join(fields)}{also}")
     return changes
 
 
 def _texts(value) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _objects(value, fields: tuple[str, ...], pages: bool = False) -> bool:
+    """value is a list of objects, each with exactly these fields, texts (and shown_in, when pages)."""
+    keys = {*fields, "shown_in"} if pages else set(fields)
+    return isinstance(value, list) and all(
+        isinstance(e, dict) and set(e) == keys and _texts([e[f] for f in fields]) for e in value
+    )
 
 
 def _at_most(lines: list[str], limit: int = MAX_ITEMS) -> list[str]:
@@ -119,21 +139,31 @@ def changes_markdown(changes: dict, preview: str | None) -> list[str]:
         more = f" and {len(pages) - MAX_PAGES_OF_A_NUMBER} more" if len(pages) > MAX_PAGES_OF_A_NUMBER else ""
         return f" — shown in {', '.join(links)}{more}" if links else ""
 
+    def number(n: dict) -> str:
+        arm = f" ({code(n['arm'])})" if n["arm"] else ""
+        return f"{code(n['id'])} {code(n['outcome'])}{arm}"
+
     numbers = [
-        f"- {code(n['id'])} {code(n['outcome'])}: {code(n['before'])} → {code(n['after'])}{shown_in(n['shown_in'])}"
+        f"- {number(n)}: {code(n['before'])} → {code(n['after'])}{shown_in(n['shown_in'])}"
         for n in changes["numbers_changed"]
     ]
-    numbers += [
-        f"- added {code(n['id'])} {code(n['outcome'])}: {code(n['value'])}{shown_in(n['shown_in'])}"
-        for n in changes["numbers_added"]
-    ]
+    numbers += [f"- added {number(n)}: {code(n['value'])}{shown_in(n['shown_in'])}" for n in changes["numbers_added"]]
     numbers += [f"- removed {code(key)}" for key in changes["numbers_removed"]]
     studies = [f"- added: {code(name)}" for name in changes["studies_added"]]
     studies += [f"- removed: {code(name)}" for name in changes["studies_removed"]]
     references = [f"- added: {code(key)}" for key in changes["references_added"]]
     references += [f"- removed: {code(key)}" for key in changes["references_removed"]]
+    chapters = [f"- added: {page_link(page, preview)}" for page in changes["chapters_added"]]
+    chapters += [f"- removed: {code(page['title'])}" for page in changes["chapters_removed"]]
+    figures = [f"- added: {code(f['title'])} ({code(f['id'])})" for f in changes["figures_added"]]
+    figures += [f"- removed: {code(f['title'])} ({code(f['id'])})" for f in changes["figures_removed"]]
+    screening = [
+        f"- {code(r['record'])} {code(r['title'])}: {code(r['decision'])}"
+        + (f" ({code(r['reason'])})" if r["reason"] else "")
+        for r in changes["screening"]
+    ]
     pages = changes["pages_affected"]
-    affected = ", ".join(page_link(name, preview) for name in pages[:MAX_ITEMS])
+    affected = ", ".join(page_link(page, preview) for page in pages[:MAX_ITEMS])
     affected += f" and {len(pages) - MAX_ITEMS} more" if len(pages) > MAX_ITEMS else ""
     return [
         "#### Numbers",
@@ -144,6 +174,15 @@ def changes_markdown(changes: dict, preview: str | None) -> list[str]:
         "",
         "#### References",
         *(_at_most(references) or ["- none added or removed"]),
+        "",
+        "#### Chapters",
+        *(_at_most(chapters) or ["- none added or removed"]),
+        "",
+        "#### Figures",
+        *(_at_most(figures) or ["- none added or removed"]),
+        "",
+        "#### Screening decisions",
+        *(_at_most(screening) or ["- none made or changed"]),
         "",
         "#### Pages affected",
         f"- {affected}" if affected else "- none",

@@ -80,6 +80,16 @@ def numbers_used(*, root: Path | None = None) -> dict[str, list[str]]:
     return used
 
 
+def chapters_showing(used: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The chapters that show each number (from numbers_used): the one answer the register, What's new
+    and a pull request's summary give to where a number is shown."""
+    chapters_of: dict[str, list[str]] = {}
+    for chapter, keys in used.items():
+        for key in keys:
+            chapters_of.setdefault(key, []).append(chapter)
+    return chapters_of
+
+
 @dataclass(frozen=True)
 class Entry:
     """One row of outcomes.csv as the register shows it; the text is the contributor's, to be shown as text."""
@@ -114,10 +124,7 @@ def register_entries(outcomes: pd.DataFrame, used: dict[str, list[str]]) -> list
     """Every row of outcomes under its study and source, studies in alphabetical order: a study's
     numbers read together, and each source is cited once, not once per number (citations are much of
     what the page costs to build)."""
-    chapters_of: dict[str, list[str]] = {}
-    for chapter, keys in used.items():
-        for key in keys:
-            chapters_of.setdefault(key, []).append(chapter)
+    chapters_of = chapters_showing(used)
     ordered = outcomes.sort_values(["short_name", "citation_key", "outcome_id"], key=lambda c: c.str.casefold())
     sources: dict[tuple, Source] = {}
     for row in ordered.to_dict("records"):

@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 
 from mrcreview.counting import registered_trials
+from mrcreview.data_rules import OTHER_SOURCES
 from mrcreview.dependencies import recorded
 from mrcreview.loading import load_outcomes, load_studies
 from mrcreview.markdown import cite, markdown_table, md_code, md_escape
@@ -269,10 +270,12 @@ def prisma_counts(searches: pd.DataFrame, screening: pd.DataFrame) -> dict[str, 
     """The PRISMA 2020 flow of the update searches, from the search table and the screening log."""
     identified = int(searches.loc[searches["run_by"] == UPDATE_SEARCH, "found"].fillna(0).sum())
     logged = len(screening)
+    other = int((screening["search_id"] == OTHER_SOURCES).sum())
     decided = screening[screening["decision"] != "to screen"]
     return {
         "identified": identified,
-        "removed": max(identified - logged, 0),  # already cited in refs.bib, or found by an earlier run
+        "other": other,  # records from other sources, added by hand
+        "removed": max(identified - (logged - other), 0),  # already cited in refs.bib, or found by an earlier run
         "screened": len(decided),
         "awaiting": logged - len(decided),
         "excluded": int((decided["decision"] == "excluded").sum()),
@@ -280,16 +283,18 @@ def prisma_counts(searches: pd.DataFrame, screening: pd.DataFrame) -> dict[str, 
     }
 
 
-def table_prisma(counts: dict[str, int], screening: pd.DataFrame) -> str:
-    """The flow as a table, stage by stage, with every reason for exclusion and its count."""
+def table_prisma(counts: dict[str, int], screening: pd.DataFrame, run: bool = True) -> str:
+    """The flow as a table, stage by stage, with every reason for exclusion and its count; before the update
+    search has run (run False), its records found are "not yet run", not a count of zero."""
     reasons = screening.loc[screening["decision"] == "excluded", "reason"].value_counts()
     rows = [
-        ["Identification", "Records found by the update searches", str(counts["identified"])],
+        ["Identification", "Records found by the update searches", str(counts["identified"]) if run else "not yet run"],
         [
             "Identification",
             "Not screened: already cited in refs.bib or found by an earlier run",
             str(counts["removed"]),
         ],
+        ["Identification", "Records from other sources, added by hand", str(counts.get("other", 0))],
         ["Screening", "Records screened", str(counts["screened"])],
         ["Screening", "Records awaiting a decision", str(counts["awaiting"])],
         ["Screening", "Records excluded", str(counts["excluded"])],

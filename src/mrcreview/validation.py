@@ -32,7 +32,13 @@ from mrcreview.release_snapshots import snapshot_problems
 MAX_CHAPTER = 2**20  # bytes in one chapter: the longest is 40 KB
 
 
-def ids(tables: dict[str, list[tuple[int, dict]]], file: str | None, column: str) -> frozenset[str]:
+def ids(
+    tables: dict[str, list[tuple[int, dict]]], file: str | None, column: str, unread: set[str]
+) -> frozenset[str] | None:
+    """The ids a table defines; None when the table could not be read (no chapter is told an id is unknown
+    because a spreadsheet saved the table with semicolons)."""
+    if file in unread:
+        return None
     return frozenset(row[column] for _, row in tables.get(file, []) if row.get(column))
 
 
@@ -47,6 +53,7 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
         return sorted(problems, key=_order)
     tables, found, raw_ok = read_tables(root, descriptor["resources"])
     problems += found
+    unread = {file for file, rows in tables.items() if not rows and any(p.file == file for p in found)}
     if raw_ok:
         problems += new_schema_problems(package, descriptor, "data", problems)
     paths = {res["name"]: f"data/{res['path']}" for res in descriptor["resources"]}
@@ -57,7 +64,8 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
     if "review_references" in paths:
         problems += review_reference_problems(paths["review_references"], tables[paths["review_references"]])
     if "screening" in paths:
-        problems += screening_problems(paths["screening"], tables[paths["screening"]], today)
+        searches = tables.get(paths.get("searches"), [])
+        problems += screening_problems(paths["screening"], tables[paths["screening"]], today, searches)
     if "searches" in paths:
         problems += search_problems(paths["searches"], tables[paths["searches"]], today)
     if "questions" in paths:
@@ -72,9 +80,9 @@ def check_project(root: Path, today: date | None = None) -> list[Problem]:
     if keys is not None:  # an unreadable refs.bib is one problem, not one per citation
         problems += citation_key_problems(tables, keys)
     known = Known(
-        outcome_ids=ids(tables, paths.get("outcomes"), "outcome_id"),
-        study_ids=ids(tables, paths.get("studies"), "study_id"),
-        figure_ids=ids(tables, paths.get("figures"), "figure_id"),
+        outcome_ids=ids(tables, paths.get("outcomes"), "outcome_id", unread),
+        study_ids=ids(tables, paths.get("studies"), "study_id", unread),
+        figure_ids=ids(tables, paths.get("figures"), "figure_id", unread),
         citation_keys=None if keys is None else frozenset(keys),
         resources=frozenset(paths),
     )

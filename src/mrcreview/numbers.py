@@ -36,6 +36,14 @@ def format_value(row: pd.Series) -> str:
     return shown
 
 
+def measured(row) -> str:
+    """What a number measured, in whom and when, as readers name it: "response, arm A, 3 months"."""
+    parts = [row["outcome"], row["arm"]]
+    if pd.notna(row.get("timepoint")):
+        parts.append(row["timepoint"])
+    return ", ".join(str(part) for part in parts)
+
+
 def fraction(row: pd.Series) -> str | None:
     if pd.isna(row["numerator"]) or pd.isna(row["denominator"]):
         return None

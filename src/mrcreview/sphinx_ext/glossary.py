@@ -7,14 +7,14 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 
 GLOSSARY = "book/glossary"
-# Text in these is not prose to annotate: a heading, a link, code, a citation, the glossary itself.
+# Text in these is not prose to annotate: a heading, a link, code, a citation. A definition list's term
+# is prose: the register names its entries with one. The glossary's own page is left alone.
 NOT_PROSE = (
     nodes.title,
     nodes.reference,
     nodes.literal,
     nodes.literal_block,
     nodes.raw,
-    nodes.term,
     nodes.citation_reference,
     addnodes.pending_xref,
     nodes.FixedTextElement,

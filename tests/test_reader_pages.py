@@ -1,6 +1,7 @@
-"""What readers see of the built site: names rather than ids or commands."""
+"""What readers see of the built site: names rather than ids or commands, a number's details beside it."""
 
 import csv
+import html as html_text
 import re
 from html.parser import HTMLParser
 
@@ -88,3 +89,24 @@ def test_a_chapters_evidence_list_names_unidentified_works_once(built_project):
     evidence = text[text.index("Evidence in this chapter") :]
     assert "not identified, n not reported" not in evidence and "Review reference" not in evidence
     assert re.search(r"not yet identified \(its references? [0-9, and]+\)", evidence)
+
+
+def test_a_numbers_details_give_its_n_interval_design_and_source(built_project):
+    """The details of a number placed in prose come from its row and its study, read here from data/."""
+    with open(ROOT / "data" / "outcomes.csv", encoding="utf-8", newline="") as rows:
+        row = next(r for r in csv.DictReader(rows) if r["outcome_id"] == "cercek-ccr")
+    with open(ROOT / "data" / "studies.csv", encoding="utf-8", newline="") as rows:
+        study = next(r for r in csv.DictReader(rows) if r["study_id"] == row["study_id"])
+    text = page(built_project, "background")
+    start = text.index('class="number-details"', text.index(">100% (95% CI 74–100%)</button>") - 400)
+    details = text[start : text.index("</span></span></span>", start)]
+    shown = html_text.unescape(re.sub(r"<[^>]+>", " ", details))
+    assert f"n/N {row['numerator']}/{row['denominator']}" in shown
+    assert "95% CI 74–100%" in shown and f"Design: {study['design']}" in shown
+    assert f"Study: {study['short_name']}" in shown and f"found in: {row['source_location']}" in shown
+    assert f'href="bibliography.html#cite-{row["citation_key"]}"' in details
+    assert 'href="evidence-register-d-g.html#ev-cercek-ccr"' in details
+    # and on hover, the button's title says the same
+    button = text[text.rindex("<button", 0, start) : start]
+    assert f"n/N {row['numerator']}/{row['denominator']}" in html_text.unescape(button)
+    assert study["design"] in html_text.unescape(button)

@@ -27,6 +27,7 @@ _HOME = {
     "load_screening": "loading",
     "load_searches": "loading",
     "load_studies": "loading",
+    "number_details": "loading",
     "number_text": "loading",
     "numbers_used": "register",
     "prisma_counts": "tables",

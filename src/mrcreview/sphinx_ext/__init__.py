@@ -6,7 +6,8 @@
   collector, so that the next build re-reads exactly the pages whose data changed.
 - references.py, shared_parts.py: pages read or written again when a reference they cite, or a
   title, number or glossary term every page may show, changed.
-- glossary.py, page_html.py, theme.py, vega.py: what pages and the site around them show.
+- glossary.py, page_html.py, theme.py, vega.py: what pages and the site around them show;
+  number_popover.py, a number's details.
 - safety.py, search.py: nothing from a pull request runs in a reader's browser.
 - parallel_reading.py, private_api.py: the only places that reach into other libraries' internals.
 """
@@ -18,6 +19,7 @@ from mrcreview.sphinx_ext import (
     data_used,
     directives,
     glossary,
+    number_popover,
     page_html,
     parallel_reading,
     references,
@@ -39,6 +41,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", theme.keep_compiled_templates)
 
     app.add_role("n", roles.number_role)
+    number_popover.register(app)
     app.add_directive("evidence-summary", directives.EvidenceSummary)
     app.add_directive("evidence-figure", directives.EvidenceFigure)
     app.add_directive("whats-new", directives.WhatsNew)

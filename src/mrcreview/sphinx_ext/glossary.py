@@ -6,9 +6,12 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
+from mrcreview.sphinx_ext.number_popover import number_button, number_popover
+
 GLOSSARY = "book/glossary"
-# Text in these is not prose to annotate: a heading, a link, code, a citation. A definition list's term
-# is prose: the register names its entries with one. The glossary's own page is left alone.
+# Text in these is not prose to annotate: a heading, a link, code, a citation, a number or its details (a
+# term's first link must be where the reader sees it). A definition list's term is prose: the register
+# names its entries with one. The glossary's own page is left alone.
 NOT_PROSE = (
     nodes.title,
     nodes.reference,
@@ -18,6 +21,8 @@ NOT_PROSE = (
     nodes.citation_reference,
     addnodes.pending_xref,
     nodes.FixedTextElement,
+    number_button,
+    number_popover,
 )
 
 

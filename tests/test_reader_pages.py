@@ -1,4 +1,5 @@
-"""What readers see of the built site: names rather than ids or commands, a number's details beside it."""
+"""What readers see of the built site: names rather than ids or commands, a number's details beside it,
+a source cited once for the sentences that rest on it."""
 
 import csv
 import html as html_text
@@ -89,6 +90,20 @@ def test_a_chapters_evidence_list_names_unidentified_works_once(built_project):
     evidence = text[text.index("Evidence in this chapter") :]
     assert "not identified, n not reported" not in evidence and "Review reference" not in evidence
     assert re.search(r"not yet identified \(its references? [0-9, and]+\)", evidence)
+
+
+def test_consecutive_sentences_on_one_source_show_its_citation_once(built_project):
+    text = page(built_project, "organ-preservation")
+    text = re.sub(r'<span class="number-details".*?</a></span></span></span>', "", text, flags=re.S)  # not prose
+    paragraph = next(p for p in re.findall(r"<p>(.*?)</p>", text, re.S) if p.startswith("Bleeding, obstruction"))
+    # five sentences, each on the source review in the chapter's source: one citation, after the last
+    source = (ROOT / "book" / "organ-preservation.md").read_text(encoding="utf-8")
+    written = source[source.index("Bleeding, obstruction") :].split("\n\n")[0]
+    assert written.count("{cite:p}`ghalehtaki2025`") == 5
+    assert paragraph.count('href="bibliography.html#cite-ghalehtaki2025"') == 1
+    shown = html_text.unescape(re.sub(r"<[^>]+>", "", paragraph)).strip()
+    assert shown.endswith("without substantial adverse effects [Ghalehtaki et al., 2025].")
+    assert "Endovascular procedures such as embolisation, coiling or stenting act quickly.\n" in shown
 
 
 def test_a_numbers_details_give_its_n_interval_design_and_source(built_project):

@@ -7,7 +7,7 @@
 - references.py, shared_parts.py: pages read or written again when a reference they cite, or a
   title, number or glossary term every page may show, changed.
 - glossary.py, page_html.py, theme.py, vega.py: what pages and the site around them show;
-  number_popover.py, a number's details.
+  number_popover.py, a number's details; citations.py, a source cited once for the sentences that rest on it.
 - safety.py, search.py: nothing from a pull request runs in a reader's browser.
 - parallel_reading.py, private_api.py: the only places that reach into other libraries' internals.
 """
@@ -16,6 +16,7 @@ from sphinx.application import Sphinx
 
 from mrcreview.bibstyle import register as register_bibliography_style
 from mrcreview.sphinx_ext import (
+    citations,
     data_used,
     directives,
     glossary,
@@ -59,6 +60,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-before-read-docs", references.reuse_formatted_references)
     app.connect("env-updated", references.keep_formatted_references, priority=900)  # sphinxcontrib-bibtex's: 500
 
+    app.connect("doctree-read", citations.cite_once_per_run)
     app.connect("doctree-resolved", glossary.link_first_use_of_terms)
     app.connect("doctree-resolved", safety.refuse_unsafe_links)
     app.connect("html-page-context", page_html.footer)

@@ -294,3 +294,15 @@ def test_a_number_shows_its_details_in_place_on_click_tap_and_keyboard(site, bro
     box = phone.locator(f"#{button.get_attribute('popovertarget')}").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE  # the details fit on the screen
     context.close()
+
+
+def test_cite_this_page_gives_the_pages_address_and_todays_date(site, browser):
+    html_root, url = site
+    page = open_page(browser, site, html_root / "book" / "whats-new.html")
+    page.locator(".cite-this-page summary").click()
+    cite = page.locator(".cite-this-page p").inner_text()
+    today = page.evaluate("new Date().toLocaleDateString('en-GB', {day: 'numeric', month: 'long', year: 'numeric'})")
+    assert f"Available at {url}/book/whats-new.html." in cite and f"Accessed {today}." in cite
+    assert "What’s new" in cite and "version " in cite
+    assert page.errors == [] and page.blocked == []
+    page.close()

@@ -17,7 +17,7 @@ _HOME = {
     "glue_table": "chapter",
     "glue_prisma_flow": "chapter",
     "glue_text": "chapter",
-    "how_to_cite_markdown": "changes",
+    "how_to_cite_markdown": "citing",
     "living_status_markdown": "living_status",
     "load_clinical_pathways": "loading",
     "load_figure": "loading",

@@ -19,7 +19,7 @@ from mrcreview.citation_file import read_citation
 from mrcreview.csv_rows import parse_records
 from mrcreview.dependencies import recorded
 from mrcreview.loading import AS_TYPED
-from mrcreview.markdown import cite, md_code_block, md_escape
+from mrcreview.markdown import cite, md_escape
 from mrcreview.numbers import format_value, measured
 from mrcreview.paths import project_root
 from mrcreview.register import REGISTER_INDEX, numbers_used, register_part
@@ -211,20 +211,13 @@ def release_date(root: Path) -> str:
     return str(read_citation(root)["date-released"])
 
 
-@recorded
-def how_to_cite_markdown(*, root: Path | None = None) -> str:
-    """The recommended citation and a BibTeX entry, from CITATION.cff (a contributor's text: escaped)."""
-    cff = read_citation(root or project_root())
-    authors = "; ".join(
-        str(a.get("name") or f"{a['family-names']}, {a.get('given-names', '')}".strip(", ")) for a in cff["authors"]
-    )
-    title, version, released = str(cff["title"]), str(cff["version"]), str(cff["date-released"])
-    text = f"{md_escape(authors)}. *{md_escape(title)}*. Version {md_escape(version)}, released {md_escape(released)}."
-    bibtex = (
-        f"@misc{{mrcreview{released[:4]},\n  author  = {{{{{authors}}}}},\n  title   = {{{title}}},\n"
-        f"  year    = {{{released[:4]}}},\n  version = {{{version}}},\n  note    = {{Living review}}\n}}"
-    )
-    return f"{text}\n\n{md_code_block(bibtex, 'bibtex')}\n"
+def unreleased_changes(root: Path) -> bool:
+    """Whether the data differ from the snapshot of the current release (What's new lists how); before the
+    first release, everything is unreleased."""
+    version = current_version(root)
+    if version not in released_versions(root):
+        return True
+    return _snapshot(root, None) != _snapshot(root, version)
 
 
 def base_snapshot(root: Path, ref: str) -> dict[str, str | None]:

@@ -43,6 +43,7 @@ def setup(app: Sphinx) -> dict:
 
     app.add_role("n", roles.number_role)
     number_popover.register(app)
+    app.add_js_file("cite-page.js")
     app.add_directive("evidence-summary", directives.EvidenceSummary)
     app.add_directive("evidence-figure", directives.EvidenceFigure)
     app.add_directive("whats-new", directives.WhatsNew)
@@ -64,6 +65,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-resolved", glossary.link_first_use_of_terms)
     app.connect("doctree-resolved", safety.refuse_unsafe_links)
     app.connect("html-page-context", page_html.footer)
+    app.connect("html-page-context", page_html.cite_this_page, priority=600)  # after every footer line
     app.connect("html-page-context", page_html.accessible_citations)
     app.connect("html-page-context", page_html.stackable_tables)
     app.connect("html-page-context", page_html.tidy_page_scripts, priority=900)  # after the themes add theirs

@@ -7,6 +7,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from mrcreview.changes import current_version, release_date
+from mrcreview.citing import page_citation_html
 from mrcreview.loading import evidence_as_of
 from mrcreview.register import REGISTER_INDEX
 from mrcreview.sphinx_ext import private_api
@@ -21,6 +22,14 @@ def footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree
         f"evidence checked up to {evidence_as_of(root=root):%d %B %Y} · "
         f'<a href="{link}">How to cite</a></p>'
     )
+
+
+def cite_this_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Under the footer's line, how to cite the page (citing.py); cite-page.js fills in its address and
+    the day it is read."""
+    if "theme_extra_footer" in context and doctree is not None:
+        cite = page_citation_html(Path(app.srcdir), context.get("title", ""))
+        context["theme_extra_footer"] += cite
 
 
 def accessible_citations(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

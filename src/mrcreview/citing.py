@@ -7,7 +7,6 @@ reader is asked for them). CITATION.cff is a contributor's text: every value is 
 """
 
 import html
-import re
 from pathlib import Path
 
 from mrcreview.changes import current_version, released_versions, unreleased_changes
@@ -74,7 +73,7 @@ def page_citation_html(root: Path, page_title: str) -> str:
     browser (cite-page.js); without script, the placeholders ask the reader for them."""
     cff = read_citation(root)
     version = html.escape(current_version(root))  # with the date read, it says what the reader saw
-    title = html.escape(html.unescape(re.sub(r"<[^>]+>", "", page_title)).strip())
+    title = html.escape(page_title.strip())
     return (
         '<details class="cite-this-page"><summary>Cite this page</summary><p>'
         f"{html.escape(authors_of(cff))}. {title}. In: <i>{html.escape(str(cff['title']))}</i>,"

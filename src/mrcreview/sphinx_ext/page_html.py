@@ -27,9 +27,9 @@ def footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree
 def cite_this_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Under the footer's line, how to cite the page (citing.py); cite-page.js fills in its address and
     the day it is read."""
-    if "theme_extra_footer" in context and doctree is not None:
-        cite = page_citation_html(Path(app.srcdir), context.get("title", ""))
-        context["theme_extra_footer"] += cite
+    title = app.env.titles.get(pagename)  # as written, without the section number the page shows
+    if "theme_extra_footer" in context and title is not None:
+        context["theme_extra_footer"] += page_citation_html(Path(app.srcdir), title.astext())
 
 
 def accessible_citations(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

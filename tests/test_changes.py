@@ -1,12 +1,18 @@
 """The What's new page is computed from the release snapshots kept in releases/, without git."""
 
 import json
+import re
 import shutil
 
 import pytest
 
 from helpers import ROOT, make_minimal
 from mrcreview.changes import whats_new_markdown
+
+
+def unescaped(markdown: str) -> str:
+    """The text a reader sees of escaped Markdown."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def snapshot(project, version: str, date: str) -> None:
@@ -54,12 +60,13 @@ def test_changes_since_the_release_are_listed(project):
     )
 
     page = whats_new_markdown(root=project)
-    since = page[: page.index("## In release")]
-    # 10/40 = 25% became 12/40 = 30%, in the chapter that places it, listed under its source
-    assert "- Changed, {cite:p}`smith2020alpha`:\n  - `alpha-response` response, 25\\% → 30\\%" in since
-    assert "{doc}`chapter`" in since.split("`alpha-response`")[1].splitlines()[0]
-    assert "- Added, {cite:p}`jones2021beta`:\n  - `beta-new` relapse, 50\\%" in since
-    assert "Status of Beta cohort: ongoing → completed (checked 2026\\-03\\-01)" in since
+    since = unescaped(page[: page.index("## In release")])
+    # 10/40 = 25% became 12/40 = 30%, named by study, outcome, arm and time point, in the chapter that
+    # places it, listed under its source
+    assert "- Changed, {cite:p}`smith2020alpha`:\n  - Alpha trial: response, arm A, 3 months, 25% → 30%" in since
+    assert "{doc}`chapter`" in since.split("Alpha trial: response")[1].splitlines()[0]
+    assert "- Added, {cite:p}`jones2021beta`:\n  - Beta cohort: relapse, all, 50%" in since
+    assert "Status of Beta cohort: ongoing → completed (checked 2026-03-01)" in since
     assert "Reference added: {cite:p}`new2026ref`" in since
     assert "alpha-hr" not in page  # unchanged rows are not listed
 
@@ -75,8 +82,26 @@ def test_numbers_from_one_source_are_listed_under_one_citation(project):
     since = whats_new_markdown(root=project).split("## In release")[0]
     # the new source is cited once, above its numbers, and not again as a reference added
     assert since.count("{cite:p}`new2026ref`") == 1
-    group = since.split("- Added, {cite:p}`new2026ref`:\n")[1].splitlines()[:3]
-    assert [line.split("`")[1] for line in group] == ["beta-new-1", "beta-new-2", "beta-new-3"]
+    group = unescaped(since.split("- Added, {cite:p}`new2026ref`:\n")[1]).splitlines()[:3]
+    assert group == [f"  - Beta cohort: relapse {n}, all, {n}0%" for n in (1, 2, 3)]
+
+
+def test_whats_new_names_numbers_and_references_never_by_their_ids(project):
+    """Readers see a removed number as its study and outcome and a removed reference by its title: an
+    outcome_id, a study_id or a BibTeX key means nothing to them."""
+    version = (project / "CITATION.cff").read_text().split("\nversion: ")[1].split()[0]
+    snapshot(project, version, "2026-11-28")
+    outcomes = project / "data" / "outcomes.csv"
+    outcomes.write_text("".join(line for line in outcomes.read_text().splitlines(True) if "beta-survival" not in line))
+    bib = project / "refs.bib"
+    released = project / "releases" / version / "refs.bib"
+    gone = "\n@misc{gone2019ref,\n author={A}, title={{A Withdrawn Cohort}}, year={2019}\n}\n"
+    released.write_text(released.read_text() + gone)
+    since = unescaped(whats_new_markdown(root=project).split("## In release")[0])
+    assert "- Removed: Beta cohort: median survival, all" in since
+    assert "- Reference removed: A Withdrawn Cohort" in since
+    assert "beta-survival" not in since and "gone2019ref" not in since
+    assert "gone2019ref" not in bib.read_text()  # removed since the release
 
 
 def test_a_pull_request_names_the_register_pages_it_changes(project):

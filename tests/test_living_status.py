@@ -58,14 +58,14 @@ def test_after_a_run_the_status_gives_its_date_what_it_found_and_where_screening
 
 def test_a_registry_status_typed_by_hand_is_never_called_a_refresh_check(minimal):
     registries = lines_of(minimal)["Trial registries"]
-    assert "no status has yet been confirmed at a registry by `make refresh`" in registries
+    assert "no status has yet been confirmed at a registry by this review's automated refresh" in registries
     assert "last checked by hand on 15 January 2026: NCT00000001" in registries
 
 
 def test_a_status_dated_on_a_refresh_run_counts_as_confirmed_by_it(minimal_project):
     record_a_refresh_run(minimal_project, "2026-01-15", 0)
     registries = lines_of(minimal_project)["Trial registries"]
-    assert "1 of 1 statuses were last confirmed at ClinicalTrials.gov by `make refresh`" in registries
+    assert "1 of 1 statuses were last confirmed at ClinicalTrials.gov by this review's automated refresh" in registries
     assert "most recently on 15 January 2026" in registries and "by hand" not in registries
 
 
@@ -80,7 +80,7 @@ def test_only_an_nct_number_checked_on_the_run_date_counts_as_confirmed(minimal_
     studies.write_text(text, encoding="utf-8")
     registries = lines_of(minimal_project)["Trial registries"]
     assert "(2 studies with a registry number)" in registries
-    assert "no status has yet been confirmed at a registry by `make refresh`" in registries
+    assert "no status has yet been confirmed at a registry by this review's automated refresh" in registries
     assert "last checked by hand on 15 January 2026: NCT00000001" in registries
     assert "last checked by hand on 1 March 2026: ISRCTN12345678" in registries
 

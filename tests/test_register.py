@@ -60,7 +60,7 @@ def test_register_shows_contributors_text_as_given(minimal):
     outcomes = mrcreview.load_outcomes(root=minimal)
     outcomes.loc[outcomes["outcome_id"] == "beta-survival", "outcome"] = "survival *at* {cite}`x` <b>"
     (beta,) = [s for s in register_entries(outcomes, {}) if s.study == "Beta cohort"]
-    assert beta.entries[0].facts[0] == "survival *at* {cite}`x` <b>"
+    assert beta.entries[0].measured == "survival *at* {cite}`x` <b>, all"
 
 
 def test_a_study_goes_to_the_register_page_of_its_names_first_letter():

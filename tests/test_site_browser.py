@@ -357,7 +357,7 @@ def test_charts_stay_legible_in_dark_mode(site, browser):
 
 def test_the_keyboard_focus_is_visible(site, browser):
     page = open_page(browser, site, site[0] / "book" / "rationale.html")
-    link = page.locator('article a[href*="evidence-register-"][href*="#ev-"]').first
+    link = page.locator("article button.number-value").first
     link.focus()
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")  # focus that arrives by keyboard, as :focus-visible requires
@@ -381,12 +381,63 @@ def test_a_link_made_before_the_register_was_split_reaches_its_entry(site, brows
     page.close()
 
 
-def test_numbers_stand_out_from_citations_as_links_to_their_entries(site, browser):
+def test_numbers_are_marked_quietly_not_in_bold(site, browser):
     page = open_page(browser, site, site[0] / "book" / "rationale.html")
-    numbers = page.locator('article a[href*="evidence-register-"][href*="#ev-"]')
-    citations = page.locator("article .bibtex-citation a")
-    assert numbers.count() > 3 and citations.count() > 3
-    weight = "a => getComputedStyle(a).fontWeight"
-    assert {numbers.nth(i).evaluate(weight) for i in range(numbers.count())} == {"600"}
-    assert citations.first.evaluate(weight) != "600"
+    numbers = page.locator("article button.number-value")
+    assert numbers.count() > 3
+    style = "b => [getComputedStyle(b).fontWeight, getComputedStyle(b).textDecorationStyle]"
+    paragraph = numbers.first.evaluate("b => getComputedStyle(b.closest('p')).fontWeight")
+    assert {tuple(numbers.nth(i).evaluate(style)) for i in range(numbers.count())} == {(paragraph, "dotted")}
+    page.close()
+
+
+def details_open(page, button) -> bool:
+    target = button.get_attribute("popovertarget")
+    return page.locator(f"#{target}").evaluate("d => d.matches(':popover-open') && d.checkVisibility()")
+
+
+def test_a_number_shows_its_details_in_place_on_click_tap_and_keyboard(site, browser):
+    html_root, url = site
+    page = open_page(browser, site, html_root / "book" / "background.html")
+    address = page.url
+    button = page.locator("article button.number-value", has_text="100% (95% CI 74–100%)").first
+    assert "n/N 12/12" in button.get_attribute("title")  # on hover
+    assert not details_open(page, button)
+    button.click()
+    assert details_open(page, button) and page.url == address  # shown in place: no navigation
+    details = page.locator(f"#{button.get_attribute('popovertarget')}")
+    assert "n/N 12/12" in details.inner_text() and "Design: single-arm phase II" in details.inner_text()
+    page.keyboard.press("Escape")
+    assert not details_open(page, button)
+    # by keyboard: focus the number, Enter opens it, and its links can be reached
+    button.focus()
+    page.keyboard.press("Enter")
+    assert details_open(page, button) and page.url == address
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.number-details') !== null")
+    page.keyboard.press("Escape")
+    assert page.errors == [] and page.blocked == []
+    page.close()
+    # on a phone: a tap
+    context = browser.new_context(viewport={"width": PHONE, "height": 800}, has_touch=True, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(f"{url}/book/background.html")
+    button = phone.locator("article button.number-value", has_text="100% (95% CI 74–100%)").first
+    button.scroll_into_view_if_needed()
+    button.tap()
+    assert details_open(phone, button) and phone.url == f"{url}/book/background.html"
+    box = phone.locator(f"#{button.get_attribute('popovertarget')}").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE  # the details fit on the screen
+    context.close()
+
+
+def test_cite_this_page_gives_the_pages_address_and_todays_date(site, browser):
+    html_root, url = site
+    page = open_page(browser, site, html_root / "book" / "whats-new.html")
+    page.locator(".cite-this-page summary").click()
+    cite = page.locator(".cite-this-page p").inner_text()
+    today = page.evaluate("new Date().toLocaleDateString('en-GB', {day: 'numeric', month: 'long', year: 'numeric'})")
+    assert f"Available at {url}/book/whats-new.html." in cite and f"Accessed {today}." in cite
+    assert "living review. What’s new. In: " in cite and "version " in cite  # the title, without its number
+    assert page.errors == [] and page.blocked == []
     page.close()

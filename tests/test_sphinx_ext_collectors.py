@@ -103,12 +103,12 @@ def test_each_page_keeps_what_its_kernel_and_its_roles_read(builds):
     assert kept["book/response"] == [
         ("evidence_summary_markdown", ("alpha-hr",)),
         ("load_outcomes", ("alpha-response",)),  # glued by the kernel: load_outcomes reads studies inside
-        ("number_text", ("alpha-hr",)),
+        ("number_details", ("alpha-hr",)),
     ]
     assert kept["book/counts"] == [("count_rows", ("studies",))]
     assert kept["book/prose"] == [
         ("evidence_summary_markdown", ("alpha-response",)),
-        ("number_text", ("alpha-response",)),
+        ("number_details", ("alpha-response",)),
     ]
     assert kept["book/plain-a"] == []
     # and the kernel's glued calls leave nothing on the page

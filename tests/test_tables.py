@@ -166,3 +166,28 @@ def test_a_column_repeating_one_value_becomes_a_note_under_the_table():
     assert note.strip() == "Every row of this table — Study: RAPIDO; Source: {cite}`k`."
     # a single row, or values that differ, stay in their columns
     assert table_with_note(header, rows[:1]).startswith("| Study | Arm or group | Value | Source |")
+
+
+def test_a_chapters_evidence_list_names_unidentified_works_in_one_sentence(minimal_project):
+    """Works the source review cites but that are not yet identified have no name, design or size: the
+    list says so once, by their reference numbers, instead of a line of "not identified" for each."""
+    studies = minimal_project / "data" / "studies.csv"
+    studies.write_text(
+        studies.read_text()
+        + "ref74,Review reference 74 (not identified),not identified,Someone,,,not applicable,2026-01-15,"
+        "smith2020alpha,74,,,,\n"
+        + "ref33,Review reference 33 (not identified),not identified,Someone,,,not applicable,2026-01-15,"
+        "smith2020alpha,33,,,,\n"
+    )
+    outcomes = minimal_project / "data" / "outcomes.csv"
+    outcomes.write_text(
+        outcomes.read_text()
+        + "ref74-gain,ref74,all,gain,,,2,,,months,,,,smith2020alpha,review text,74\n"
+        + "ref33-gain,ref33,all,gain,,,3,,,months,,,,smith2020alpha,review text,33\n"
+    )
+    text = mrcreview.evidence_summary_markdown("alpha-response", "ref74-gain", "ref33-gain", root=minimal_project)
+    lines = [line for line in text.splitlines() if line]
+    assert lines[0] == "- Alpha trial: randomised phase III, n = 100 {cite:p}`smith2020alpha`"
+    assert len(lines) == 2 and "not identified, n not reported" not in text and "Review reference" not in text
+    assert "(its references 33 and 74)" in lines[1] and lines[1].count("{cite:p}`smith2020alpha`") == 1
+    assert lines[1].endswith("see {doc}`references-to-identify`.")

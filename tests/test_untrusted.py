@@ -6,7 +6,7 @@ import json
 import markdown_it
 import pytest
 
-from mrcreview.changes import how_to_cite_markdown
+from mrcreview.citing import how_to_cite_markdown
 from mrcreview.markdown import md_code, md_code_block
 from mrcreview.problems import Problem
 from mrcreview.untrusted import doi_problem, link_problem, pmid_problem, text_problem, version_problem

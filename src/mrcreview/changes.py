@@ -13,12 +13,13 @@ from pathlib import Path
 import bibtexparser
 import pandas as pd
 
+from mrcreview.bibliography import field_values
 from mrcreview.citation_file import read_citation
 from mrcreview.csv_rows import parse_records
 from mrcreview.dependencies import recorded
 from mrcreview.loading import AS_TYPED
-from mrcreview.markdown import cite, md_code_block, md_escape
-from mrcreview.numbers import format_value
+from mrcreview.markdown import cite, md_escape
+from mrcreview.numbers import format_value, measured
 from mrcreview.paths import project_root
 from mrcreview.register import chapters_showing, numbers_used
 from mrcreview.snapshot import COMPARED, RELEASE_FILE, RELEASES, SNAPSHOT
@@ -135,6 +136,24 @@ def study_and_reference_changes(old: dict, new: dict) -> dict[str, list]:
     }
 
 
+def _study_names(texts: dict) -> dict[str, str]:
+    studies = _table(texts["data/studies.csv"] or "study_id,short_name\n")
+    return dict(zip(studies["study_id"], studies["short_name"], strict=True))
+
+
+def _named(row: pd.Series, names: dict[str, str]) -> str:
+    """A number as readers know it: its study's name, what was measured, in whom and when (never its id)."""
+    study = names.get(row["study_id"], "an unnamed study")
+    return f"{md_escape(study)}: {md_escape(measured(row))}"
+
+
+def _reference_named(text: str | None, key: str) -> str:
+    """A reference no longer in refs.bib, by the title it had (it can no longer be cited)."""
+    entry = next((e for e in bibtexparser.parse_string(text or "").entries if e.key == key), None)
+    title = field_values(entry).get("title", "").strip("{}") if entry is not None else ""
+    return md_escape(title) if title else "a reference without a title"
+
+
 def _differences(new: dict, old: dict, chapters_of: dict[str, list[str]], when: str) -> list[str]:
     """Numbers changed (old -> new, linked to where they are shown), studies and references added or removed."""
 
@@ -143,11 +162,12 @@ def _differences(new: dict, old: dict, chapters_of: dict[str, list[str]], when: 
         return f" (in {chapters})" if chapters else ""
 
     old_outcomes, new_outcomes = _table(old["data/outcomes.csv"]), _table(new["data/outcomes.csv"])
+    old_names, new_names = _study_names(old), _study_names(new)
     added, removed, changed = changed_outcomes(old_outcomes, new_outcomes)
     changed_rows = [
         (
             after["citation_key"],
-            f"`{key}` {md_escape(after['outcome'])}, {md_escape(format_value(before))} → "
+            f"{_named(after, new_names)}, {md_escape(format_value(before))} → "
             f"{md_escape(format_value(after))}{where(key)}",
         )
         for key, before, after in changed
@@ -156,11 +176,11 @@ def _differences(new: dict, old: dict, chapters_of: dict[str, list[str]], when: 
     added_rows = []
     for key in added:
         row = new_rows.loc[key]
-        added_rows.append(
-            (row["citation_key"], f"`{key}` {md_escape(row['outcome'])}, {md_escape(format_value(row))}{where(key)}")
-        )
+        line = f"{_named(row, new_names)}, {md_escape(format_value(row))}{where(key)}"
+        added_rows.append((row["citation_key"], line))
     lines = _by_source("Changed", changed_rows) + _by_source("Added", added_rows)
-    lines += [f"- Removed: `{key}`" for key in removed]
+    old_rows = old_outcomes.set_index("outcome_id", drop=False)
+    lines += [f"- Removed: {_named(old_rows.loc[key], old_names)}" for key in removed]
     other = study_and_reference_changes(old, new)
     lines += [f"- Study added: {md_escape(name)}" for name in other["studies_added"]]
     lines += [f"- Study removed: {md_escape(name)}" for name in other["studies_removed"]]
@@ -170,7 +190,7 @@ def _differences(new: dict, old: dict, chapters_of: dict[str, list[str]], when: 
     ]
     cited = {key for key, _ in changed_rows + added_rows}  # cited above, with the numbers they gave
     lines += [f"- Reference added: {cite(key)}" for key in other["references_added"] if key not in cited]
-    lines += [f"- Reference removed: `{key}`" for key in other["references_removed"]]
+    lines += [f"- Reference removed: {_reference_named(old['refs.bib'], key)}" for key in other["references_removed"]]
     return lines or [f"- No number, study or reference changed {when}."]
 
 
@@ -190,17 +210,10 @@ def release_date(root: Path) -> str:
     return str(read_citation(root)["date-released"])
 
 
-@recorded
-def how_to_cite_markdown(*, root: Path | None = None) -> str:
-    """The recommended citation and a BibTeX entry, from CITATION.cff (a contributor's text: escaped)."""
-    cff = read_citation(root or project_root())
-    authors = "; ".join(
-        str(a.get("name") or f"{a['family-names']}, {a.get('given-names', '')}".strip(", ")) for a in cff["authors"]
-    )
-    title, version, released = str(cff["title"]), str(cff["version"]), str(cff["date-released"])
-    text = f"{md_escape(authors)}. *{md_escape(title)}*. Version {md_escape(version)}, released {md_escape(released)}."
-    bibtex = (
-        f"@misc{{mrcreview{released[:4]},\n  author  = {{{{{authors}}}}},\n  title   = {{{title}}},\n"
-        f"  year    = {{{released[:4]}}},\n  version = {{{version}}},\n  note    = {{Living review}}\n}}"
-    )
-    return f"{text}\n\n{md_code_block(bibtex, 'bibtex')}\n"
+def unreleased_changes(root: Path) -> bool:
+    """Whether the data differ from the snapshot of the current release (What's new lists how); before the
+    first release, everything is unreleased."""
+    version = current_version(root)
+    if version not in released_versions(root):
+        return True
+    return _snapshot(root, None) != _snapshot(root, version)

@@ -16,7 +16,7 @@ from mrcreview.dependencies import recorded
 from mrcreview.loading import load_screening, load_searches, load_studies
 from mrcreview.markdown import md_escape
 from mrcreview.paths import project_root
-from mrcreview.tables import UPDATE_SEARCH
+from mrcreview.tables import UPDATE_SEARCH, UPDATE_SEARCH_NAMED
 from mrcreview.trials import NCT
 
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -95,10 +95,10 @@ def registry_checks(studies: pd.DataFrame, searches: pd.DataFrame) -> str:
         latest = max(registered.loc[automatic, "status_checked"])
         parts.append(
             f"{automatic.sum()} of {len(registered)} statuses were last confirmed at ClinicalTrials.gov by"
-            f" `make refresh`, most recently on {day(latest)}"
+            f" {UPDATE_SEARCH_NAMED}, most recently on {day(latest)}"
         )
     else:
-        parts.append("no status has yet been confirmed at a registry by `make refresh`")
+        parts.append(f"no status has yet been confirmed at a registry by {UPDATE_SEARCH_NAMED}")
     by_hand = registered[~automatic]
     for checked, rows in by_hand.groupby("status_checked", sort=True):
         ids = ", ".join(md_escape(r) for r in sorted(rows["registry_id"]))

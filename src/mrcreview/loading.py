@@ -13,7 +13,7 @@ import pandas as pd
 
 from mrcreview.csv_rows import as_written
 from mrcreview.dependencies import recorded
-from mrcreview.numbers import format_value
+from mrcreview.numbers import format_value, fraction, interval, measured
 from mrcreview.paths import data_dir
 from mrcreview.schema import DESCRIPTOR, pandas_dtypes, resource
 
@@ -103,6 +103,29 @@ def number_text(outcome_id: str, *, root: Path | None = None) -> str:
     if outcome_id not in rows:
         raise not_found("outcome_id", "outcomes.csv", [outcome_id])
     return format_value(rows[outcome_id])
+
+
+@recorded
+def number_details(outcome_id: str, *, root: Path | None = None) -> dict[str, str]:
+    """What a reader is shown of a number placed in prose, besides the number itself: what was measured,
+    in whom and when, n/N, the interval, the design, the study and where in its source the number is.
+    Values are the contributor's text (to be shown as text); an empty one was not reported."""
+    rows = _rows_by_id(_contents("outcomes", root), _contents("studies", root))
+    if outcome_id not in rows:
+        raise not_found("outcome_id", "outcomes.csv", [outcome_id])
+    row = rows[outcome_id]
+    identified = row["design"] != "not identified"
+    reference = f"reference {int(row['review_ref'])} of the source review" if pd.notna(row["review_ref"]) else ""
+    return {
+        "value": format_value(row),
+        "measured": measured(row),
+        "n": fraction(row) or "",
+        "interval": interval(row) or "",
+        "design": str(row["design"]) if identified else "",
+        "study": str(row["short_name"]) if identified else f"{reference or 'a work'}, not yet identified",
+        "found_in": str(row["source_location"]),
+        "citation_key": str(row["citation_key"]),
+    }
 
 
 # Every build asks for each number placed in prose (80 and more) before it decides what to read: a

@@ -25,15 +25,30 @@ def format_value(row: pd.Series) -> str:
         shown = f"{text} {unit}"
     else:
         shown = f"{RATIO_LABELS[unit]} {text}"
-    if pd.notna(row.get("ci_lower_text")) and pd.notna(row.get("ci_upper_text")):
-        level = f"{float(row['ci_level']) * 100:g}%"
-        low, high = row["ci_lower_text"], row["ci_upper_text"]
-        if unit == "proportion":
-            low, high = _percent(low).rstrip("%"), _percent(high)
-        shown += f" ({level} CI {low}–{high})"
+    if ci := interval(row):
+        shown += f" ({ci})"
     if pd.notna(row.get("bound")):
         shown = f"{row['bound']} {shown}"
     return shown
+
+
+def interval(row) -> str | None:
+    """The confidence interval as reported ("95% CI 0.60–1.05"), or None where none was reported."""
+    if pd.isna(row.get("ci_lower_text")) or pd.isna(row.get("ci_upper_text")):
+        return None
+    level = f"{float(row['ci_level']) * 100:g}%"
+    low, high = row["ci_lower_text"], row["ci_upper_text"]
+    if row["unit"] == "proportion":
+        low, high = _percent(low).rstrip("%"), _percent(high)
+    return f"{level} CI {low}–{high}"
+
+
+def measured(row) -> str:
+    """What a number measured, in whom and when, as readers name it: "response, arm A, 3 months"."""
+    parts = [row["outcome"], row["arm"]]
+    if pd.notna(row.get("timepoint")):
+        parts.append(row["timepoint"])
+    return ", ".join(str(part) for part in parts)
 
 
 def fraction(row: pd.Series) -> str | None:

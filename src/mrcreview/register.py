@@ -10,7 +10,7 @@ import pandas as pd
 from mrcreview.chapter_text import literal_arguments
 from mrcreview.dependencies import recorded
 from mrcreview.loading import load_figures, load_outcomes
-from mrcreview.numbers import format_value, fraction
+from mrcreview.numbers import format_value, fraction, measured
 from mrcreview.paths import chapter_files, project_root
 
 NUMBER_ROLE = re.compile(r"\{n\}`([^`]*)`")
@@ -95,6 +95,7 @@ class Entry:
     """One row of outcomes.csv as the register shows it; the text is the contributor's, to be shown as text."""
 
     outcome_id: str
+    measured: str  # what was measured, in whom and when: the entry's name for readers
     value: str
     facts: list[str]
     source: str
@@ -136,15 +137,11 @@ def register_entries(outcomes: pd.DataFrame, used: dict[str, list[str]]) -> list
 
 
 def _entry(row: dict, chapters: list[str]) -> Entry:
-    facts = [row["outcome"], row["arm"]]
-    if pd.notna(row["timepoint"]):
-        facts.append(row["timepoint"])
-    if fraction(row):
-        facts.append(f"n/N {fraction(row)}")
+    facts = [f"n/N {fraction(row)}"] if fraction(row) else []
     source = f"found in: {row['source_location']}"
     if pd.notna(row["review_ref"]):
         source += f"; through reference {int(row['review_ref'])} of the source review"
-    return Entry(row["outcome_id"], format_value(row), facts, source, chapters)
+    return Entry(row["outcome_id"], measured(row), format_value(row), facts, source, chapters)
 
 
 def _parts_of(outcomes: pd.DataFrame) -> pd.Series:

@@ -171,20 +171,31 @@ def evidence_summary_markdown(*outcome_ids: str, root: Path | None = None) -> st
 
 
 def evidence_summary(studies: pd.DataFrame, outcomes: pd.DataFrame) -> str:
-    """A short list of the studies behind some numbers, with design and n."""
+    """A short list of the studies behind some numbers, with design and n. Works the source review
+    cites but that are not yet identified have no name, design or size to list: they are named in
+    one sentence, by the source review's reference numbers, with a link to the page that tracks them."""
     used = studies[studies["study_id"].isin(outcomes["study_id"])].sort_values("short_name")
+    unknown = used["design"] == "not identified"
     lines = []
-    for _, row in used.iterrows():
+    for _, row in used[~unknown].iterrows():
         n = f"n = {_n(row['n_patients'])}" if pd.notna(row["n_patients"]) else "n not reported"
-        via = (
-            f", through reference {int(row['review_ref'])} of the source review"
-            if row["design"] == "not identified"
-            else ""
-        )
-        lines.append(
-            f"- {md_escape(row['short_name'])}: {md_escape(row['design'])}, {n}{via} {cite(row['citation_key'])}"
-        )
+        lines.append(f"- {md_escape(row['short_name'])}: {md_escape(row['design'])}, {n} {cite(row['citation_key'])}")
+    if unknown.any():
+        numbers = sorted(int(ref) for ref in used.loc[unknown, "review_ref"].dropna())
+        which = f" (its reference{'s' if len(numbers) > 1 else ''} {_listed(numbers)})" if numbers else ""
+        keys = " ".join(cite(key) for key in dict.fromkeys(used.loc[unknown, "citation_key"]))
+        lines += [
+            "",
+            f"Some numbers are given as the source review reports them from works it cites that are not yet"
+            f" identified{which} {keys}; see {{doc}}`references-to-identify`.",
+        ]
     return "\n".join(lines)
+
+
+def _listed(items: list) -> str:
+    """a, b and c"""
+    items = [str(item) for item in items]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def table_references_to_identify(references: pd.DataFrame) -> str:
@@ -235,6 +246,7 @@ def table_data_dictionary(descriptor: dict, resource_name: str) -> str:
 
 
 UPDATE_SEARCH = "make refresh"  # run_by of the searches this book runs itself
+UPDATE_SEARCH_NAMED = "this review's automated refresh"  # what readers are told ran it
 
 
 def table_searches(searches: pd.DataFrame) -> str:
@@ -247,7 +259,7 @@ def table_searches(searches: pd.DataFrame) -> str:
                 md_escape(row["database"]),
                 md_code(row["query"]),
                 md_escape(window),
-                md_escape(row["run_by"]),
+                UPDATE_SEARCH_NAMED if row["run_by"] == UPDATE_SEARCH else md_escape(row["run_by"]),
                 md_escape(row["run_on"].isoformat()) if pd.notna(row["run_on"]) else _not_run(row["run_by"]),
                 _n(row["found"]) if pd.notna(row["found"]) else "not reported",
                 md_escape(row["source_location"]),

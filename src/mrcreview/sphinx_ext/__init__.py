@@ -7,7 +7,8 @@
   collector, so that the next build re-reads exactly the pages whose data changed.
 - references.py, shared_parts.py: pages read or written again when a reference they cite, or a
   title, number or glossary term every page may show, changed.
-- glossary.py, page_html.py, theme.py, vega.py: what pages and the site around them show.
+- glossary.py, page_html.py, theme.py, vega.py: what pages and the site around them show;
+  number_popover.py, a number's details; citations.py, a source cited once for the sentences that rest on it.
 - safety.py, search.py: nothing from a pull request runs in a reader's browser.
 - parallel_reading.py, private_api.py: the only places that reach into other libraries' internals.
 """
@@ -16,9 +17,11 @@ from sphinx.application import Sphinx
 
 from mrcreview.bibstyle import register as register_bibliography_style
 from mrcreview.sphinx_ext import (
+    citations,
     data_used,
     directives,
     glossary,
+    number_popover,
     page_html,
     parallel_reading,
     references,
@@ -41,6 +44,8 @@ def setup(app: Sphinx) -> dict:
 
     app.add_role("n", roles.number_role)
     app.add_role("count", roles.count_role)
+    number_popover.register(app)
+    app.add_js_file("cite-page.js")
     app.add_directive("evidence-summary", directives.EvidenceSummary)
     app.add_directive("evidence-figure", directives.EvidenceFigure)
     app.add_directive("whats-new", directives.WhatsNew)
@@ -60,9 +65,11 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-before-read-docs", references.reuse_formatted_references)
     app.connect("env-updated", references.keep_formatted_references, priority=900)  # sphinxcontrib-bibtex's: 500
 
+    app.connect("doctree-read", citations.cite_once_per_run)
     app.connect("doctree-resolved", glossary.link_first_use_of_terms)
     app.connect("doctree-resolved", safety.refuse_unsafe_links)
     app.connect("html-page-context", page_html.footer)
+    app.connect("html-page-context", page_html.cite_this_page, priority=600)  # after every footer line
     app.connect("html-page-context", page_html.accessible_citations)
     app.connect("html-page-context", page_html.stackable_tables)
     app.connect("html-page-context", page_html.tidy_page_scripts, priority=900)  # after the themes add theirs

@@ -6,18 +6,23 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
+from mrcreview.sphinx_ext.number_popover import number_button, number_popover
+
 GLOSSARY = "book/glossary"
-# Text in these is not prose to annotate: a heading, a link, code, a citation, the glossary itself.
+# Text in these is not prose to annotate: a heading, a link, code, a citation, a number or its details (a
+# term's first link must be where the reader sees it). A definition list's term is prose: the register
+# names its entries with one. The glossary's own page is left alone.
 NOT_PROSE = (
     nodes.title,
     nodes.reference,
     nodes.literal,
     nodes.literal_block,
     nodes.raw,
-    nodes.term,
     nodes.citation_reference,
     addnodes.pending_xref,
     nodes.FixedTextElement,
+    number_button,
+    number_popover,
 )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from mrcreview.changes import current_version, release_date
+from mrcreview.citing import page_citation_html
 from mrcreview.register import REGISTER_INDEX
 from mrcreview.sphinx_ext import private_api
 
@@ -22,6 +23,14 @@ def footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree
         f"<p>Version {html.escape(current_version(root))} ({html.escape(release_date(root))}) · "
         f'<a href="{status}">How current the evidence is</a> · <a href="{cite}">How to cite</a></p>'
     )
+
+
+def cite_this_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Under the footer's line, how to cite the page (citing.py); cite-page.js fills in its address and
+    the day it is read."""
+    title = app.env.titles.get(pagename)  # as written, without the section number the page shows
+    if "theme_extra_footer" in context and title is not None:
+        context["theme_extra_footer"] += page_citation_html(Path(app.srcdir), title.astext())
 
 
 def accessible_citations(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

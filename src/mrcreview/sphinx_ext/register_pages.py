@@ -102,6 +102,7 @@ class EvidenceRegisterPart(SphinxDirective):
             for number, chapter in enumerate(entry.chapters):
                 use += [nodes.Text(", ")] if number else []
                 use += role(self, "doc", chapter)
-        item = nodes.definition_list_item("", nodes.term("", "", nodes.literal(text=entry.outcome_id)))
+        # named as readers know it; its id is only in the address (#ev-<id>), for contributors
+        item = nodes.definition_list_item("", nodes.term(text=entry.measured))
         item += [nodes.definition("", part) for part in (facts, nodes.paragraph(text=entry.source), use)]
         return [self.target(anchor(entry.outcome_id)), nodes.definition_list("", item, classes=["myst"])]

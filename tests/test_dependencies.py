@@ -146,3 +146,24 @@ def test_every_function_chapters_call_that_reads_files_is_recorded():
     reading = [name for name in mrcreview.__all__ if "root" in inspect.signature(getattr(mrcreview, name)).parameters]
     assert "load_outcomes" in reading and "whats_new_markdown" in reading
     assert [name for name in reading if not getattr(getattr(mrcreview, name), "recorded", False)] == []
+
+
+def test_a_recorded_function_the_package_does_not_export_is_answered_again(tmp_path):
+    # counts.count (the {count} role's) is not a name of the package: its note says where it lives
+    from mrcreview.counts import count
+
+    root = make_minimal(tmp_path / "project")
+    calls = json.loads(json.dumps({"book/page": [noted(count, "numbers", root=root)[1]]}))
+    assert not hasattr(mrcreview, "count")
+    assert changed_pages(calls, root, {"book/page"}) == set()
+    with open(root / "data" / "outcomes.csv", "a", encoding="utf-8") as outcomes:
+        outcomes.write("alpha-extra,alpha,all,patients,,,12,,,count,,,,smith2020alpha,abstract,\n")
+    assert changed_pages(calls, root, {"book/page"}) == {"book/page"}
+
+
+@pytest.mark.parametrize("module, name", [("os", "system"), ("mrcreview.paths", "project_root")])
+def test_a_note_naming_anything_but_a_recorded_function_of_the_package_calls_nothing(tmp_path, module, name):
+    # notes come back through a chapter's outputs: a forged one is a page to read again, never a call made
+    note = {"call": name, "module": module, "args": ["touch called"], "kwargs": {}, "digest": ""}
+    assert dependencies.answer(note, tmp_path).startswith("failed: LookupError")
+    assert changed_pages({"book/page": [note]}, tmp_path, {"book/page"}) == {"book/page"}

@@ -50,7 +50,7 @@ def test_the_summary_and_whats_new_show_a_number_in_the_same_chapters(project):
     base = working_snapshot(project)
     two_chapters_show_a_changed_number(project)
     [number] = pull_request_changes(project, base)["numbers_changed"]
-    line = next(line for line in whats_new_markdown(root=project).splitlines() if "`alpha-response`" in line)
+    line = next(line for line in whats_new_markdown(root=project).splitlines() if "Alpha trial: response" in line)
     assert line.endswith(" (in {doc}`chapter`, {doc}`second`)"), line
     assert [page["page"] for page in number["shown_in"]] == ["chapter", "second"]
 

@@ -15,6 +15,7 @@ so a page depends on exactly the rows, counts and files it was given.
 
 import functools
 import hashlib
+import importlib
 import itertools
 import json
 import sys
@@ -34,17 +35,17 @@ def digest(value) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def call_note(name: str, args: tuple, kwargs: dict, result) -> dict:
-    """One call as it is kept between builds: JSON, so it passes through a notebook output."""
-    return json.loads(
-        json.dumps({"call": name, "args": list(args), "kwargs": kwargs, "digest": digest(result)}, default=str)
-    )
+def call_note(function, args: tuple, kwargs: dict, result) -> dict:
+    """One call as it is kept between builds: JSON, so it passes through a notebook output. The function is
+    named with its module, so that any @recorded function can be called again, exported by the package or not."""
+    note = {"call": function.__name__, "module": function.__module__, "args": list(args), "kwargs": kwargs}
+    return json.loads(json.dumps(note | {"digest": digest(result)}, default=str))
 
 
 def noted(function, *args, root: Path, **kwargs) -> tuple[object, dict]:
     """Call a @recorded function for a page that Sphinx reads: its result, and the call's note."""
     result = function(*args, root=root, **kwargs)
-    return result, call_note(function.__name__, args, kwargs, result)
+    return result, call_note(function, args, kwargs, result)
 
 
 class _GluedCall:
@@ -84,7 +85,7 @@ def recorded(function):
         finally:
             _calls_open -= 1
         if _calls_open == 0 and in_a_kernel():
-            glue_call(call_note(function.__name__, args, kwargs, result))
+            glue_call(call_note(function, args, kwargs, result))
         return result
 
     call.recorded = True
@@ -99,12 +100,14 @@ def glued_calls(glue_data: Mapping) -> list[dict]:
 
 
 def answer(call: dict, root: Path) -> str:
-    """What a noted call returns now; a call that fails now (a row removed) answers so."""
-    import mrcreview
-
-    function = getattr(mrcreview, call["call"]).__wrapped__
+    """What a noted call returns now; a call that fails now (a row removed, a function renamed) answers so."""
     try:
-        return digest(function(*call["args"], root=root, **call["kwargs"]))
+        if not call["module"].startswith("mrcreview."):  # a note comes back through a chapter's outputs
+            raise LookupError(f"{call['module']} is not a module of the package")
+        recorded_function = getattr(importlib.import_module(call["module"]), call["call"])
+        if not getattr(recorded_function, "recorded", False):
+            raise LookupError(f"{call['call']} is not a @recorded function")
+        return digest(recorded_function.__wrapped__(*call["args"], root=root, **call["kwargs"]))
     except Exception as err:  # noqa: BLE001 - any failure means the page must be read again
         return f"failed: {err!r}"
 
@@ -115,7 +118,7 @@ def changed_pages(calls: Mapping[str, list[dict]], root: Path, docnames: set[str
     changed = set()
     for docname in sorted(docnames):
         for call in calls.get(docname, []):
-            key = json.dumps([call["call"], call["args"], call["kwargs"]], sort_keys=True)
+            key = json.dumps([call["module"], call["call"], call["args"], call["kwargs"]], sort_keys=True)
             if key not in answers:
                 answers[key] = answer(call, root)
             if answers[key] != call["digest"]:

@@ -272,3 +272,12 @@ def test_the_search_page_draws_the_prisma_flow_of_the_screening_log(built_projec
         assert "(not yet run)" in svg
     for stage in stages:
         assert f"(n = {counts[stage]})" in svg, stage
+
+
+def test_the_threat_model_is_a_page_of_the_site_under_for_contributors(built_project):
+    text = html_text.unescape(re.sub(r"<[^>]+>", " ", page(built_project, "security")))
+    for guarantee in ("The finished site", "The files read", "The platform's own identity", "What is not covered"):
+        assert guarantee in text, guarantee
+    navigation = page(built_project, "index")
+    contributors = navigation[navigation.index("For contributors") :]
+    assert 'href="security.html"' in contributors

@@ -17,7 +17,8 @@ def footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree
     cite it. How current the evidence is stays on the front page: a date here would rewrite every page
     whenever a study is checked."""
     root = Path(app.srcdir)
-    status = context["pathto"]("book/index") + "#living-status"
+    front = "" if pagename == "book/index" else context["pathto"]("book/index")  # pathto gives "#" for itself
+    status = f"{front}#living-status"
     cite = context["pathto"]("book/how-to-cite")
     context["theme_extra_footer"] = (
         f"<p>Version {html.escape(current_version(root))} ({html.escape(release_date(root))}) · "
@@ -64,9 +65,21 @@ def label_cells(table: str) -> str:
     )
 
 
+TAG = re.compile(r"(<[^>]*>)")
+RANGE = re.compile(r"(?<![\w.])[0-9][0-9.,]*%?–[0-9][0-9.,]*%?")  # 5.9%–11.0%, 1.86–4.95
+
+
+def ranges_kept_whole(table: str) -> str:
+    """A browser may break a line after an en dash: in a table, a range of numbers (an interval) is kept
+    on one line. Only text between tags is touched."""
+    parts = TAG.split(table)
+    parts[::2] = [RANGE.sub(lambda match: f'<span class="nowrap">{match.group(0)}</span>', text) for text in parts[::2]]
+    return "".join(parts)
+
+
 def stackable_tables(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if "body" in context:
-        context["body"] = TABLE.sub(lambda table: label_cells(table.group(0)), context["body"])
+        context["body"] = TABLE.sub(lambda table: ranges_kept_whole(label_cells(table.group(0))), context["body"])
 
 
 def tidy_page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

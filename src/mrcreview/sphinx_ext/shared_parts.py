@@ -31,4 +31,12 @@ class SharedPartsCollector(WholeBookCollector):
         seen = shared_parts(env)
         before = getattr(env, "mrcreview_shared", None)
         env.mrcreview_shared = seen
-        return sorted(env.found_docs) if before is not None and before != seen else []
+        return sorted(env.found_docs) if before is not None and changed(before, seen) else []
+
+
+def changed(before: tuple, seen: tuple) -> bool:
+    """Whether a part other pages may show changed. A label added (a new entry of the register) is not:
+    only a page that now links to it shows it, and that page is read again for the link it gained."""
+    (titles, sections, *others), (titles_now, sections_now, *others_now) = before, seen
+    moved = any(sections_now.get(name) != title for name, title in sections.items())
+    return titles != titles_now or moved or others != others_now

@@ -111,7 +111,7 @@ def test_text_from_data_cannot_add_markup(minimal):
 
 def test_the_page_is_read_again_when_the_status_changes(minimal_project):
     """The front page records this call: another answer after a refresh run means the page runs again."""
-    call = {"call": "living_status_markdown", "args": [], "kwargs": {}}
+    call = {"call": "living_status_markdown", "module": "mrcreview.living_status", "args": [], "kwargs": {}}
     before = answer(call, minimal_project)
     assert answer(call, minimal_project) == before
     record_a_refresh_run(minimal_project, "2026-02-10", 3)

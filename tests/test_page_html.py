@@ -7,10 +7,10 @@ from mrcreview.sphinx_ext.page_html import footer, ranges_kept_whole
 
 
 def test_an_interval_in_a_table_is_kept_on_one_line_and_markup_is_untouched():
-    cell = '<td data-label="1–2"><a href="#ev-a1–2">5.9%–11.0%</a>, HR 3.03 (1.86–4.95); from A–B</td>'
+    cell = '<td data-label="1–2"><a href="#ev-a1–2">5.9%–11.0%</a>, HR 3.03 (1.86–4.95); cT2–cT3b, A – B</td>'
     assert ranges_kept_whole(cell) == (
         '<td data-label="1–2"><a href="#ev-a1–2"><span class="nowrap">5.9%–11.0%</span></a>, '
-        'HR 3.03 (<span class="nowrap">1.86–4.95</span>); from A–B</td>'
+        'HR 3.03 <span class="nowrap">(1.86–4.95);</span> <span class="nowrap">cT2–cT3b,</span> A – B</td>'
     )
 
 

@@ -66,12 +66,12 @@ def label_cells(table: str) -> str:
 
 
 TAG = re.compile(r"(<[^>]*>)")
-RANGE = re.compile(r"(?<![\w.])[0-9][0-9.,]*%?–[0-9][0-9.,]*%?")  # 5.9%–11.0%, 1.86–4.95
+RANGE = re.compile(r"[^\s–]+(?:–[^\s–]+)+")  # 5.9%–11.0%, (1.86–4.95), cT2–cT3b
 
 
 def ranges_kept_whole(table: str) -> str:
-    """A browser may break a line after an en dash: in a table, a range of numbers (an interval) is kept
-    on one line. Only text between tags is touched."""
+    """A browser may break a line after an en dash: in a table, a range (an interval, cT2–cT3b) is kept on
+    one line. Only text between tags is touched."""
     parts = TAG.split(table)
     parts[::2] = [RANGE.sub(lambda match: f'<span class="nowrap">{match.group(0)}</span>', text) for text in parts[::2]]
     return "".join(parts)

@@ -132,3 +132,12 @@ def test_a_forest_plot_glues_a_pooled_estimate_only_when_allowed(monkeypatch):
     assert md_escape(f"{estimate:.1%}") in texts["yes"]
     assert texts["no"] == "No pooled estimate. Why\\."
     assert {"fig-p", "tbl-p"} <= set(glued)
+
+
+@pytest.mark.parametrize("numerator, denominator", [(0, 10), (1, 7), (81, 263), (48, 151), (12, 12), (3, 1000)])
+def test_the_closed_form_wilson_interval_is_statsmodels_wilson_interval(numerator, denominator):
+    # the formula replaces statsmodels' proportion_confint(method="wilson"): they must agree wherever used
+    from statsmodels.stats.proportion import proportion_confint
+
+    expected = proportion_confint(numerator, denominator, alpha=0.05, method="wilson")
+    assert wilson_interval(numerator, denominator) == pytest.approx(expected, abs=1e-12)

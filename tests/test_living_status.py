@@ -106,7 +106,7 @@ def test_text_from_data_cannot_add_markup(minimal):
     html = markdown_it.MarkdownIt("commonmark").render(text)
     assert "<script>" not in html and "<img" not in html and "<a " not in html and "<b>x" not in html
     assert "{raw}" not in text.replace("\\{raw\\}", "")  # a MyST role only as escaped text
-    assert html.count("<strong>") == 4  # only the status's own labels are bold
+    assert html.count("<strong>") == 5  # only the status's own labels are bold (five lines)
 
 
 def test_the_page_is_read_again_when_the_status_changes(minimal_project):
@@ -140,3 +140,18 @@ def test_the_pdf_header_says_how_far_the_literature_was_searched_never_a_registr
     record_a_refresh_run(minimal_project, "2026-02-09", 12)
     searches = mrcreview.load_searches(root=minimal_project)
     assert literature_searched_to(searches) == "literature searched to 9 February 2026"
+
+
+def test_the_next_update_is_the_refresh_workflows_weekly_schedule_or_none(minimal_project, tmp_path):
+    status = lines_of(minimal_project)["Next update"]  # the minimal project has no workflow
+    assert "no automatic update is scheduled" in status
+    workflow = minimal_project / ".github" / "workflows" / "refresh.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text('on:\n  schedule:\n    - cron: "41 5 * * 3"\n', encoding="utf-8")
+    assert "scheduled weekly, on Wednesdays" in lines_of(minimal_project)["Next update"]
+    # a workflow that is a link out of the repository is not read
+    outside = tmp_path / "elsewhere.yml"
+    outside.write_text('on:\n  schedule:\n    - cron: "0 0 * * 1"\n', encoding="utf-8")
+    workflow.unlink()
+    workflow.symlink_to(outside)
+    assert "no automatic update is scheduled" in lines_of(minimal_project)["Next update"]

@@ -5,6 +5,7 @@ update search as last run, or that it has not run; which registry statuses `make
 and which were typed by hand; the version and release date of CITATION.cff.
 """
 
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -120,6 +121,23 @@ def literature_searched_to(searches: pd.DataFrame) -> str:
     )
 
 
+REFRESH_WORKFLOW = ".github/workflows/refresh.yml"
+WEEKLY = re.compile(r'cron:\s*["\']?[0-9]{1,2} [0-9]{1,2} \* \* ([0-6])["\']?\s*$', re.M)
+DAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+
+
+def next_update(workflow: bytes | None) -> str:
+    """When the registries and the update search are next due, as the refresh workflow schedules them; a
+    run is proposed as a pull request for a reviewer, so nothing is said to be checked before it is."""
+    weekly = WEEKLY.search(workflow.decode("utf-8", "replace")) if workflow else None
+    if weekly is None:
+        return "**Next update**: no automatic update is scheduled; updates are made by hand."
+    return (
+        f"**Next update**: the registry checks and the update search are scheduled weekly, on"
+        f" {DAYS[int(weekly.group(1))]}s; each run is proposed for review before it changes the book."
+    )
+
+
 def version_line(citation: dict) -> str:
     return (
         f"**Version** {md_escape(citation['version'])}, released on {day(citation['date-released'])}"
@@ -127,7 +145,13 @@ def version_line(citation: dict) -> str:
     )
 
 
-def living_status(searches: pd.DataFrame, screening: pd.DataFrame, studies: pd.DataFrame, citation: dict) -> str:
+def living_status(
+    searches: pd.DataFrame,
+    screening: pd.DataFrame,
+    studies: pd.DataFrame,
+    citation: dict,
+    workflow: bytes | None = None,
+) -> str:
     """The status as a Markdown list, one line per source of currency."""
     # The source review's search first: the update searches continue from where its window ends.
     ordered = searches.assign(update=searches["run_by"] == UPDATE_SEARCH).sort_values("update", kind="stable")
@@ -135,12 +159,23 @@ def living_status(searches: pd.DataFrame, screening: pd.DataFrame, studies: pd.D
         update_search(search, screening) if search["update"] else reported_search(search)
         for _, search in ordered.iterrows()
     ]
-    lines += [registry_checks(studies, searches), version_line(citation)]
+    lines += [registry_checks(studies, searches), next_update(workflow), version_line(citation)]
     return "\n".join(f"- {line}" for line in lines) + "\n"
 
 
 @recorded
 def living_status_markdown(*, root: Path | None = None) -> str:
     """The front page's living status, from data/ and CITATION.cff."""
-    citation = read_citation(root or project_root())
-    return living_status(load_searches(root=root), load_screening(root=root), load_studies(root=root), citation)
+    root = root or project_root()
+    searches, screening, studies = load_searches(root=root), load_screening(root=root), load_studies(root=root)
+    return living_status(searches, screening, studies, read_citation(root), refresh_workflow(root))
+
+
+def refresh_workflow(root: Path) -> bytes | None:
+    """The refresh workflow's text, when it is a regular file of the repository of at most 64 KB (it lies
+    in a dot-folder, which inputs.read_input refuses for data)."""
+    path = root / REFRESH_WORKFLOW
+    real = Path(os.path.realpath(path))
+    if path.is_symlink() or not real.is_relative_to(Path(os.path.realpath(root))) or not real.is_file():
+        return None
+    return real.read_bytes() if real.stat().st_size <= 64 * 2**10 else None

@@ -38,6 +38,7 @@ SOURCES = [
     "releases",
     "vendor/package.json",
     "vendor/package-lock.json",
+    ".github/workflows/refresh.yml",  # its schedule is the living status's next update
 ]
 
 

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,7 +24,7 @@ from helpers import copy_project  # noqa: E402 - the tests' copy of a buildable 
 
 ROW, OLD, NEW = "picardi-colostomy-free-3y", ("0.476", "47.6%"), ("0.512", "51.2%")
 # A study added as a contributor adds one: a row in studies.csv and its number in outcomes.csv, citing
-# a work already in refs.bib and checked on the latest date already in the data (no footer moves).
+# a work already in refs.bib and checked today.
 NEW_STUDY = (
     "benchstudy,Bench study (added),single-arm phase II,Synthetic study added by the benchmark,20,,completed,"
     "{date},ghalehtaki2025,83,,,,\n"
@@ -57,8 +58,7 @@ def edit_row(project: Path, old: str, new: str) -> None:
 
 def add_or_remove_study(project: Path, add: bool) -> None:
     studies, outcomes = project / "data" / "studies.csv", project / "data" / "outcomes.csv"
-    latest = max(re.findall(r",(\d{4}-\d\d-\d\d),", studies.read_text(encoding="utf-8")))
-    for path, row in ((studies, NEW_STUDY.format(date=latest)), (outcomes, NEW_OUTCOME)):
+    for path, row in ((studies, NEW_STUDY.format(date=date.today().isoformat())), (outcomes, NEW_OUTCOME)):
         text = path.read_text(encoding="utf-8")
         path.write_text(text + row if add else text.replace(row, ""), encoding="utf-8")
 

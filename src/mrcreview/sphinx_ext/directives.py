@@ -15,7 +15,12 @@ from mrcreview.loading import load_figure
 from mrcreview.register import NUMBER_ROLE
 from mrcreview.sphinx_ext.data_used import read
 from mrcreview.sphinx_ext.roles import numbers_placed
-from mrcreview.summary_of_findings import summary_overview_markdown
+from mrcreview.summary_of_findings import (
+    certainty_status,
+    summary_of_findings_markdown,
+    summary_overview_markdown,
+    summary_rule,
+)
 from mrcreview.tables import EVIDENCE_HEADING, evidence_summary_markdown
 
 
@@ -75,6 +80,27 @@ class SummaryOverview(MadeFromData):
     """The front page's summary of findings, one row per clinical question (summary_of_findings.py)."""
 
     made_by = staticmethod(summary_overview_markdown)
+
+
+class SummaryOfFindings(MadeFromData):
+    """The summary of findings, one table per clinical question: computed as the page is read, so that the
+    edit of a number it shows runs no kernel."""
+
+    made_by = staticmethod(summary_of_findings_markdown)
+
+
+class CertaintyStatus(MadeFromData):
+    """How many outcomes of the summary a reviewer has rated."""
+
+    made_by = staticmethod(certainty_status)
+
+
+class SignalRule(SphinxDirective):
+    """The fixed rule the summary's signals follow (code, not data: nothing to note)."""
+
+    def run(self):
+        rule = summary_rule()
+        return parsed(self, f"{rule[0].upper()}{rule[1:]}.")
 
 
 class EvidenceFigure(SphinxDirective):

@@ -161,9 +161,23 @@ def test_a_recorded_function_the_package_does_not_export_is_answered_again(tmp_p
     assert changed_pages(calls, root, {"book/page"}) == {"book/page"}
 
 
-@pytest.mark.parametrize("module, name", [("os", "system"), ("mrcreview.paths", "project_root")])
+@pytest.mark.parametrize(
+    "module, name", [("os", "system"), ("mrcreview.paths", "project_root"), ("mrcreview.__main__", "main")]
+)
 def test_a_note_naming_anything_but_a_recorded_function_of_the_package_calls_nothing(tmp_path, module, name):
     # notes come back through a chapter's outputs: a forged one is a page to read again, never a call made
     note = {"call": name, "module": module, "args": ["touch called"], "kwargs": {}, "digest": ""}
     assert dependencies.answer(note, tmp_path).startswith("failed: LookupError")
     assert changed_pages({"book/page": [note]}, tmp_path, {"book/page"}) == {"book/page"}
+
+
+@pytest.mark.parametrize("note", [{"call": "count", "module": "mrcreview.counts"}, ["count"], "count"])
+def test_a_note_missing_its_parts_is_a_page_to_read_again(tmp_path, note):
+    # a chapter's code can glue any JSON under the notes' MIME type
+    assert changed_pages({"book/page": [note]}, tmp_path, {"book/page"}) == {"book/page"}
+
+
+def test_a_glued_note_that_is_not_a_mapping_is_kept_for_changed_pages_to_refuse(tmp_path):
+    glue = {f"{GLUE_KEY}0": {"data": {MIME_TYPE: "count"}}, f"{GLUE_KEY}1": {"data": {"text/plain": "x"}}}
+    assert glued_calls(glue) == ["count", None]
+    assert changed_pages({"book/page": glued_calls(glue)}, tmp_path, {"book/page"}) == {"book/page"}

@@ -30,6 +30,8 @@ HOSTILE = " ".join(PAYLOADS)
 HTML_ONLY = " ".join(p for p in PAYLOADS if "{raw}" not in p)  # the check refuses {raw} in a chapter
 # Fits the shortest free-text columns (figure titles, 100 characters).
 SHORT = "<img src=x onerror=__injected=1>"
+# In a chapter's heading: the chapter rules refuse HTML tags, not entities (no quotes: smart quotes apply).
+TITLE_PAYLOAD = "&lt;b id=injected-title&gt;x&lt;/b&gt;"
 # Free-text columns; ids, keys, enums, numbers and dates are constrained by the schema instead.
 TEXT_COLUMNS = {
     "studies.csv": ["short_name", "population"],
@@ -81,6 +83,12 @@ def poison(project):
         + "```{glue:md} injected-glue\n:format: myst\n```\n",
         encoding="utf-8",
     )
+    # a heading written with entities is text in the page, but the theme writes page titles unescaped
+    for name in ("index", "organ-preservation"):
+        page = project / "book" / f"{name}.md"
+        text = page.read_text(encoding="utf-8")
+        heading = re.search(r"^# .+$", text, re.M).group(0)
+        page.write_text(text.replace(heading, f"{heading} {TITLE_PAYLOAD}", 1), encoding="utf-8")
     bib = project / "refs.bib"
     bib.write_text(
         bib.read_text(encoding="utf-8").replace(
@@ -107,7 +115,7 @@ def test_hostile_text_reaches_html_escaped(poisoned_site):
         html = page.read_text(encoding="utf-8")
         assert "<script>window.__injected" not in html, page
         assert "<img src=x" not in html and '<img src="x"' not in html, page
-        assert not re.search(r'<[a-z]+ id="injected-', html), page  # an element, not escaped text
+        assert not re.search(r'<[a-z]+ id="?injected-', html), page  # an element, not escaped text
         assert 'href="javascript:' not in html.lower(), page
 
 

@@ -96,6 +96,19 @@ def test_the_command_prints_what_the_comment_shows_against_a_commit(project):
     assert lines[lines.index("#### Chapters") + 1] == "- added: `The second chapter`"
 
 
+def test_a_chapter_linked_from_outside_the_project_is_refused_not_summarised(project, tmp_path):
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "base")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("# A line of a file outside the project\n", encoding="utf-8")
+    (project / "book" / "linked.md").symlink_to(outside)
+    result = run_module("summary", "--markdown", "--base=main", cwd=project)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert "book/linked.md: expected a file inside the project" in result.stderr
+    assert "A line of a file outside" not in result.stderr
+
+
 @pytest.mark.parametrize("base", ["no-such-branch", "--output=written.txt"])
 def test_a_base_that_is_no_commit_is_one_line_and_nothing_else(project, base):
     git(project, "init", "-q", "-b", "main")

@@ -110,6 +110,17 @@ def test_a_file_in_the_windows_code_page_is_one_line(project):
     ]
 
 
+def test_two_byte_order_marks_are_one_line(project):
+    # What's new, the refresh and the pull request's summary remove one mark: their header would begin with
+    # the second, and the summary stopped with a traceback on a file the check had accepted
+    (project / "data" / "outcomes.csv").write_bytes(b"\xef\xbb\xbf" + saved(rows_of("outcomes.csv")))
+    result = run_module("check", cwd=project)
+    assert result.stderr.splitlines() == [
+        f"data/outcomes.csv, line 1: expected at most one byte-order mark ({SAVE_AS}); found two at the start",
+        "check failed: 1 problem; fix them and run make check again.",
+    ]
+
+
 def test_excel_unicode_text_is_one_line(project):
     stream = io.StringIO()
     csv.writer(stream, delimiter="\t", lineterminator="\r\n").writerows(rows_of("outcomes.csv"))

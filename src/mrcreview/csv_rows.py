@@ -138,6 +138,8 @@ def decoded(file: str, raw: bytes, columns: list[str]) -> str | Problem:
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         return Problem(file, line, None, f"text encoded as UTF-8 ({SAVE_AS})", f"byte {raw[err.start]:#04x}")
+    if text.startswith(BOM):  # every other reader removes one mark: its header would start with the second
+        return Problem(file, 1, None, f"at most one byte-order mark ({SAVE_AS})", "two at the start")
     first = text.partition("\n")[0]
     for separator, name in ((";", "';'"), ("\t", "tabs")):
         if "," not in first and set(next(csv.reader([first], delimiter=separator))) & set(columns):

@@ -145,6 +145,11 @@ def screening_problems(
             )
         if _future(row["found_on"], today):
             problems.append(Problem(file, line, "found_on", f"a date not after today ({today})", row["found_on"]))
+        kind, _, identifier = row["record_id"].partition(":")
+        if kind in ("pmid", "doi") and row.get(kind) and row[kind].casefold() != identifier.casefold():
+            # the refresh knows a record by its id, a reader follows its PMID or DOI: they must be one work
+            expected = f"the {kind.upper()} of its record_id ({identifier[:60]}) or an empty cell"
+            problems.append(Problem(file, line, kind, expected, repr(row[kind])))
     return problems
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 MIME_TYPE = "application/vnd.mrcreview.call+json"
 GLUE_KEY = "mrcreview-call-"
+NOTE_KEYS = {"call", "module", "args", "kwargs", "digest"}
 _calls_open = 0  # only the outermost call is noted: what a loader reads inside is its own business
 _glued = itertools.count()  # the kernel's calls, each under a glue key of its own
 
@@ -96,14 +97,17 @@ def glued_calls(glue_data: Mapping) -> list[dict]:
     """The calls a notebook's kernel glued, in the order it made them, from MyST-NB's glue data
     (glue key -> output whose "data" maps MIME types to values)."""
     keys = [key for key in glue_data if key.startswith(GLUE_KEY) and key[len(GLUE_KEY) :].isdigit()]
-    return [dict(glue_data[key]["data"][MIME_TYPE]) for key in sorted(keys, key=lambda k: int(k[len(GLUE_KEY) :]))]
+    notes = [glue_data[key]["data"].get(MIME_TYPE) for key in sorted(keys, key=lambda k: int(k[len(GLUE_KEY) :]))]
+    return [dict(note) if isinstance(note, dict) else note for note in notes]  # changed_pages refuses the others
 
 
 def answer(call: dict, root: Path) -> str:
     """What a noted call returns now; a call that fails now (a row removed, a function renamed) answers so."""
     try:
-        if not call["module"].startswith("mrcreview."):  # a note comes back through a chapter's outputs
-            raise LookupError(f"{call['module']} is not a module of the package")
+        module = str(call["module"])
+        # a note comes back through a chapter's outputs: importing mrcreview.__main__ would run the command line
+        if not module.startswith("mrcreview.") or any(part.startswith("_") for part in module.split(".")):
+            raise LookupError(f"{module[:80]} is not a module of the package")
         recorded_function = getattr(importlib.import_module(call["module"]), call["call"])
         if not getattr(recorded_function, "recorded", False):
             raise LookupError(f"{call['call']} is not a @recorded function")
@@ -118,6 +122,9 @@ def changed_pages(calls: Mapping[str, list[dict]], root: Path, docnames: set[str
     changed = set()
     for docname in sorted(docnames):
         for call in calls.get(docname, []):
+            if not isinstance(call, dict) or not NOTE_KEYS <= call.keys():  # a note the build did not make
+                changed.add(docname)
+                break
             key = json.dumps([call["module"], call["call"], call["args"], call["kwargs"]], sort_keys=True)
             if key not in answers:
                 answers[key] = answer(call, root)

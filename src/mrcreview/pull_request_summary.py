@@ -178,7 +178,15 @@ def _text(value) -> str:
 
 
 def summary(root: Path, ref: str, markdown: bool) -> int:
-    """`python -m mrcreview summary`: the changes against ref as JSON, or as the comment's Markdown."""
+    """`python -m mrcreview summary`: the changes against ref as JSON, or as the comment's Markdown. Only for
+    files the check accepts (as in CI): the working tree is read as it is, not through inputs.py."""
+    from mrcreview.validation import check_project
+
+    if problems := check_project(root):
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"summary: the check refuses {len(problems)} thing(s) above; fix them first.", file=sys.stderr)
+        return 1
     try:
         changes = pull_request_changes(root, base_snapshot(root, ref))
     except NoSuchBase as missing:

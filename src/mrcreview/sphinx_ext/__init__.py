@@ -73,6 +73,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-resolved", safety.refuse_unsafe_links)
     app.connect("html-page-context", page_html.footer)
     app.connect("html-page-context", page_html.cite_this_page, priority=600)  # after every footer line
+    app.connect("html-page-context", page_html.escaped_theme_titles, priority=600)  # after the theme sets them
     app.connect("html-page-context", page_html.accessible_citations)
     app.connect("html-page-context", page_html.stackable_tables)
     app.connect("html-page-context", page_html.tidy_page_scripts, priority=900)  # after the themes add theirs

@@ -34,6 +34,15 @@ def cite_this_page(app: Sphinx, pagename: str, templatename: str, context: dict,
         context["theme_extra_footer"] += page_citation_html(Path(app.srcdir), title.astext())
 
 
+def escaped_theme_titles(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """sphinx-book-theme puts the page's and the front page's titles into its print heading and its
+    navigation as raw text (title.astext(), written unescaped): a heading written `&lt;b&gt;` would be an
+    element. The titles are escaped once the theme has set them."""
+    for key in ("pagetitle", "root_title"):
+        if isinstance(context.get(key), str):
+            context[key] = html.escape(context[key], quote=True)
+
+
 def accessible_citations(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """docutils marks bibliography entries role="doc-biblioentry" inside role="list", which
     screen readers and axe reject (a list must hold list items)."""

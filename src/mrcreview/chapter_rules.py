@@ -49,38 +49,26 @@ def closest(found: str, valid: set[str] | frozenset[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def number_problems(chapters: dict[str, str], known: Known, root: Path) -> list[Problem]:
-    """{n}`id`: the id must be an outcome_id of data/outcomes.csv."""
+def unknown_targets(chapters: dict[str, str], role: str, valid, expected: str) -> list[Problem]:
+    """Every {role}`target` whose target is not among valid, with the closest valid one."""
     return [
-        Problem(
-            file,
-            line,
-            "n",
-            f"an outcome_id of data/outcomes.csv{closest(found.strip(), known.outcome_ids)}",
-            repr(found),
-            column,
-        )
+        Problem(file, line, role, f"{expected}{closest(found.strip(), valid)}", repr(found), column)
         for file, source in chapters.items()
-        for line, column, _, found in role_uses(source, "n")
-        if known.outcome_ids is not None and found.strip() not in known.outcome_ids
+        for line, column, _, found in role_uses(source, role)
+        if found.strip() not in valid
     ]
+
+
+def number_problems(chapters: dict[str, str], known: Known, root: Path) -> list[Problem]:
+    """{n}`id`: the id must be an outcome_id of data/outcomes.csv (unknown while that file is unreadable)."""
+    if known.outcome_ids is None:
+        return []
+    return unknown_targets(chapters, "n", known.outcome_ids, "an outcome_id of data/outcomes.csv")
 
 
 def count_problems(chapters: dict[str, str], known: Known, root: Path) -> list[Problem]:
     """{count}`name`: the name must be one of the counts the book defines (counts.py)."""
-    return [
-        Problem(
-            file,
-            line,
-            "count",
-            f"one of {', '.join(COUNTS)}{closest(found.strip(), frozenset(COUNTS))}",
-            repr(found),
-            column,
-        )
-        for file, source in chapters.items()
-        for line, column, _, found in role_uses(source, "count")
-        if found.strip() not in COUNTS
-    ]
+    return unknown_targets(chapters, "count", frozenset(COUNTS), f"one of {', '.join(COUNTS)}")
 
 
 def citation_problems(chapters: dict[str, str], known: Known, root: Path) -> list[Problem]:

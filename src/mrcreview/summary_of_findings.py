@@ -212,13 +212,17 @@ COLUMNS = {
 }
 
 
+def by_question(questions: pd.DataFrame, found: list[Finding]):
+    """Each question with findings, in the questions' order, and its findings."""
+    for _, question in questions.sort_values("position").iterrows():
+        if mine := [f for f in found if f.question_id == question["question_id"]]:
+            yield question, mine
+
+
 def summary_of_findings(questions: pd.DataFrame, found: list[Finding]) -> str:
     """One table per question, in the questions' order, each under the question and a link to its chapter."""
     parts = []
-    for _, question in questions.sort_values("position").iterrows():
-        mine = [f for f in found if f.question_id == question["question_id"]]
-        if not mine:
-            continue
+    for question, mine in by_question(questions, found):
         rows = [[cell(f) for cell in COLUMNS.values()] for f in mine]
         head = f"**{md_escape(question['question'])}** Evidence: {{doc}}`{question['chapter']}`."
         parts.append(f"{head}\n\n{markdown_table(list(COLUMNS), rows)}\n")
@@ -228,10 +232,7 @@ def summary_of_findings(questions: pd.DataFrame, found: list[Finding]) -> str:
 def summary_overview(questions: pd.DataFrame, found: list[Finding]) -> str:
     """The front page's summary: one row per question, with its outcomes, studies, setting and certainty."""
     rows = []
-    for _, question in questions.sort_values("position").iterrows():
-        mine = [f for f in found if f.question_id == question["question_id"]]
-        if not mine:
-            continue
+    for question, mine in by_question(questions, found):
         studies = pd.concat([f.studies for f in mine]).drop_duplicates("study_id")
         rated = sum(f.certainty is not None for f in mine)
         rows.append(

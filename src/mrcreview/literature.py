@@ -11,7 +11,7 @@ import re
 
 from mrcreview.answers import Malformed, at, free_text, matching, refused_as
 from mrcreview.registry_client import Client, base_url
-from mrcreview.untrusted import DOI, MAX_DOI, PMID  # the rules the check holds them to
+from mrcreview.untrusted import PMID, doi_problem  # the rules the check holds them to
 
 SERVICE = "PubMed"
 PAGE = 200  # records per request
@@ -62,7 +62,7 @@ def read_record(record, uid: str) -> dict[str, str]:
         "pmid": uid,
         # PubMed keeps old SICI DOIs with <, > and the like, which no page may hold: the record is kept
         # without its DOI (its PMID links it), and the refresh says so
-        "doi": doi if len(doi) <= MAX_DOI and DOI.fullmatch(doi) else "",
+        "doi": "" if doi_problem(doi) else doi,
         "had_doi": bool(doi),
         "title": free_text(at(record, "title", str), "its title", LIMITS["title"]),
         "first_author": free_text(

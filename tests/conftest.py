@@ -12,7 +12,12 @@ from helpers import CHROMIUM, CHROMIUM_ARGS, copy_project, make_minimal, run_mod
 
 # The modules that build the built project again, each test in its own copy at the one path where it
 # was built (see rebuildable_project): with --dist loadscope, one worker runs them all, in turn.
-REBUILDING = {"tests/test_build.py", "tests/test_incremental_build.py", "tests/test_interrupted_build.py"}
+REBUILDING = {
+    "tests/test_build.py",
+    "tests/test_incremental_build.py",
+    "tests/test_interrupted_build.py",
+    "tests/test_pdf.py",
+}
 
 
 def pytest_xdist_make_scheduler(config, log):

@@ -1,4 +1,8 @@
-"""The whole book as a PDF: Sphinx's single-page HTML, printed by Chromium."""
+"""The whole book as a PDF: Sphinx's single-page HTML, printed by Chromium.
+
+The site is built first (site.py); the single page is then written from a copy of that build's saved
+state (its doctrees and executed notebooks), so no chapter runs twice and the PDF shows what the site shows.
+"""
 
 import html
 import os
@@ -12,6 +16,7 @@ from mrcreview.changes import current_version
 from mrcreview.living_status import literature_searched_to
 from mrcreview.loading import load_searches
 from mrcreview.publish import build_lock
+from mrcreview.site import build_site, inputs_digest
 from mrcreview.sphinx_process import run_sphinx
 
 
@@ -55,17 +60,32 @@ PAGE_NUMBER = 'Page <span class="pageNumber"></span> of <span class="totalPages"
 FOOTER = f'<div {MARGIN_TEXT}><span style="margin: 0 auto">{PAGE_NUMBER}</span></div>'
 
 
+def copy_site_state(root: Path, work: Path) -> bool:
+    """Copy the published site's saved build state into work (afresh); False if the project changed since."""
+    site = root / "_build" / "work"
+    published = site / "published.txt"
+    if not published.exists() or published.read_text() != inputs_digest(root, (root / "_build" / "html").resolve()):
+        return False
+    shutil.rmtree(work, ignore_errors=True)
+    for state in (".doctrees", "jupyter_execute"):  # what Sphinx read, and the notebooks' executed outputs
+        if (site / "_build" / state).exists():
+            shutil.copytree(site / "_build" / state, work / "_build" / state)
+    return True
+
+
 def build_pdf(root: Path, output: Path | None = None) -> int:
     """Print styles replace each interactive chart by its static SVG, so the figures appear."""
     from playwright.sync_api import sync_playwright
 
     output = (output or root / "_build" / "book.pdf").resolve()
-    work = root / "_build" / "pdf-work"
-    log = root / "_build" / "pdf.log"
-    (root / "_build").mkdir(parents=True, exist_ok=True)
+    if build_site(root) != 0:
+        print("pdf: the site did not build; no PDF was written.", file=sys.stderr)
+        return 1
+    work, log = root / "_build" / "pdf-work", root / "_build" / "pdf.log"
     with build_lock(root / "_build"):
-        # Always from scratch: an interrupted single-page build could otherwise print old numbers.
-        shutil.rmtree(work, ignore_errors=True)
+        if not copy_site_state(root, work):
+            print("pdf: the project changed while the site was built; run make pdf again.", file=sys.stderr)
+            return 1
         if run_sphinx(root, work, log, builder="singlehtml") != 0:
             print(f"pdf: the single-page build failed (full log: {log}); no PDF was written.", file=sys.stderr)
             return 1

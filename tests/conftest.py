@@ -29,7 +29,9 @@ def pytest_xdist_make_scheduler(config, log):
         """Each module to one worker whole, as loadscope does; the modules in REBUILDING count as one."""
 
         def _split_scope(self, nodeid: str) -> str:
-            scope = super()._split_scope(nodeid)
+            # the module, up to the first "::" (loadscope's own split, at the last one, cuts a parameter
+            # id holding "::" into a scope of its own, which builds the module's fixtures a second time)
+            scope = nodeid.split("::", 1)[0]
             return "rebuilding" if scope in REBUILDING else scope
 
     return ModulesAndRebuilding(config, log)

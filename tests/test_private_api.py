@@ -66,3 +66,20 @@ def test_sphinx_script_assets_carry_their_file_name_and_body():
     assert private_api.script_file_and_body(_JavaScript("_static/x.js", body="var a;")) == ("_static/x.js", "var a;")
     assert private_api.script_file_and_body(_JavaScript("", body="var THEBE_JS_URL")) == ("", "var THEBE_JS_URL")
     assert private_api.script_file_and_body("_static/y.js") == ("_static/y.js", "")
+
+
+def test_pytest_xdist_still_groups_tests_through_the_scope_its_scheduler_splits():
+    # tests/conftest.py overrides LoadScopeScheduling._split_scope to keep each module on one worker
+    from xdist.scheduler import LoadScopeScheduling
+
+    from conftest import pytest_xdist_make_scheduler
+
+    assert "self._split_scope(" in inspect.getsource(LoadScopeScheduling)
+
+    class Config:
+        def getvalue(self, name):
+            return "loadscope"
+
+    scheduler = pytest_xdist_make_scheduler(Config(), log=None)
+    assert scheduler._split_scope("tests/test_a.py::test_b[x:: y]") == "tests/test_a.py"
+    assert scheduler._split_scope("tests/test_pdf.py::test_c") == "rebuilding"

@@ -68,7 +68,7 @@ def identify(tmp_path, pulls, pages=None, **workflow_run):
 def test_the_pull_request_is_the_one_github_lists_with_the_runs_head_commit_and_repository(tmp_path):
     result, outputs, runner = identify(tmp_path, [pull_request()])
     assert result.returncode == 0, result.stderr
-    assert outputs == {"pr": "7", "state": "open"}
+    assert outputs == {"pr": "7", "state": "open", "from_fork": "true"}
     # asked of the pulls list filtered by the head repository's owner and branch, closed ones included
     assert [(c["method"], c["endpoint"], c["query"]["head"], c["query"]["state"]) for c in runner.calls()] == [
         ("GET", PULLS, "contributor:new-trial", "all")
@@ -81,11 +81,11 @@ def test_a_pull_request_found_on_a_later_page_is_found(tmp_path):
         api_key(PULLS, **HEAD, per_page=100, page=1): others,
         api_key(PULLS, **HEAD, per_page=100, page=2): [pull_request(number=250)],
     }
-    assert identify(tmp_path, None, pages)[1] == {"pr": "250", "state": "open"}
+    assert identify(tmp_path, None, pages)[1] == {"pr": "250", "state": "open", "from_fork": "true"}
 
 
 def test_closed_comes_from_github_not_from_the_run(tmp_path):
-    assert identify(tmp_path, [pull_request(state="closed")])[1] == {"pr": "7", "state": "closed"}
+    assert identify(tmp_path, [pull_request(state="closed")])[1] == {"pr": "7", "state": "closed", "from_fork": "true"}
 
 
 @pytest.mark.parametrize(
@@ -161,7 +161,7 @@ def test_a_forged_artifact_cannot_choose_the_pull_request_nor_close_one(tmp_path
     (pr_info / "number").write_text("3\n")
     (pr_info / "check").write_text("closed\n")
     (pr_info / "check.txt").write_text("data/outcomes.csv, line 2: @octocat see #3\n")
-    assert outputs == {"pr": "7", "state": "open"}
+    assert outputs == {"pr": "7", "state": "open", "from_fork": "true"}
     jobs = read_workflow("preview.yml")["jobs"]
     assert jobs["remove"]["if"] == "needs.identify.outputs.state == 'closed'"
     comments = f"repos/{REPOSITORY}/issues/7/comments"
@@ -186,7 +186,10 @@ def test_the_comment_updates_the_bots_own_comment_only(tmp_path):
     ours = {"id": 42, "user": {"login": "github-actions[bot]"}, "body": f"{marker}\nold"}
     runner.answer({api_key(comments, per_page=100, page=1): [forged, ours]})
     context = event_context() | {
-        "needs": {"identify": {"outputs": {"pr": "7", "state": "open"}}, "publish": {"result": "success"}}
+        "needs": {
+            "identify": {"outputs": {"pr": "7", "state": "open", "from_fork": "false"}},
+            "publish": {"result": "success"},
+        }
     }
     result = runner.run(step("preview.yml", "comment", "One comment per pull request"), context)
     assert result.returncode == 0, result.stderr
@@ -215,3 +218,38 @@ def test_no_workflow_forces_a_push():
                 for line in run.splitlines():
                     if "git push" in line:
                         assert not re.search(r"\s(-[a-z]*f\b|--force|\+)", line.split("git push", 1)[1]), line
+
+
+def test_only_a_branch_of_this_repository_is_published_as_a_preview(tmp_path):
+    # the recorded event is a fork's run (head repository 9001, this repository 1001)
+    assert identify(tmp_path / "fork", [pull_request()])[1]["from_fork"] == "true"
+    event = event_context()["github"]["event"]
+    own = {**event["workflow_run"]["head_repository"], "id": event["repository"]["id"]}
+    same = identify(tmp_path / "own", [pull_request(head_repo_id=own["id"])], head_repository=own)[1]
+    assert same == {"pr": "7", "state": "open", "from_fork": "false"}
+    publish = read_workflow("preview.yml")["jobs"]["publish"]["if"]
+    assert "needs.identify.outputs.from_fork == 'false'" in publish.split("&&")[1]
+
+
+def test_a_forks_comment_links_no_preview_and_says_whose_summary_it_is(tmp_path):
+    """A fork's run left a summary; even with a publish reported as done, its comment offers the run's site
+    artifact, not a page at the site's address."""
+    runner = Runner(tmp_path / "workspace")
+    runner.check_out_scripts()
+    (runner.workspace / "pr-info").mkdir()
+    changes = {"numbers_changed": [], "numbers_added": [], "numbers_removed": [], "chapters_added": []}
+    (runner.workspace / "pr-info" / "changes.json").write_text(json.dumps(changes))
+    comments = f"repos/{REPOSITORY}/issues/7/comments"
+    runner.answer({api_key(comments, per_page=100, page=1): []})
+    for from_fork in ("true", "", "False"):  # anything but "false" is a fork
+        context = event_context() | {
+            "needs": {
+                "identify": {"outputs": {"pr": "7", "state": "open", "from_fork": from_fork}},
+                "publish": {"result": "success"},
+            }
+        }
+        result = runner.run(step("preview.yml", "comment", "One comment per pull request"), context)
+        assert result.returncode == 0, result.stderr
+        body = json.loads([c for c in runner.calls() if c["method"] != "GET"][-1]["body"])["body"]
+        assert "pr-preview" not in body and "**No preview:** this pull request comes from a fork" in body, body
+        assert "### What this pull request changes in the evidence, as the fork's own run reports it" in body

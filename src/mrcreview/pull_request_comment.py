@@ -10,7 +10,7 @@ default-ignorable characters, C0 and C1 controls) are shown as <U+XXXX>. Every v
 comment as a whole are limited in size.
 
 Standard library only: preview.yml runs it with the runner's Python, without installing the project.
-Usage: python -m mrcreview.pull_request_comment PR_INFO_FOLDER [--preview URL] [--run URL] > body.md
+Usage: python -m mrcreview.pull_request_comment PR_INFO_FOLDER [--preview URL] [--run URL] [--from-fork] > body.md
 """
 
 import argparse
@@ -189,21 +189,29 @@ def changes_markdown(changes: dict, preview: str | None) -> list[str]:
     ]
 
 
-def comment(pr_info: Path, preview: str | None, run: str) -> str:
-    """The whole comment, from the folder of the pr-info artifact (which may be missing or anything)."""
+def comment(pr_info: Path, preview: str | None, run: str, from_fork: bool = False) -> str:
+    """The whole comment, from the folder of the pr-info artifact (which may be missing or anything).
+    A fork's run ran the fork's own code: its site is never published at the site's address, and its
+    summary is said to be its run's own report."""
     if preview and not re.fullmatch(r"https://[A-Za-z0-9.-]+(/[A-Za-z0-9._~-]+)*", preview):
         raise ValueError(f"a preview address is https:// and a path; found {preview[:80]!r}")
     see_run = f"see [the run]({run})" if re.fullmatch(r"https://github\.com/[A-Za-z0-9./_-]+", run) else "see its run"
     lines = [MARKER]
     check = pr_info / "check.txt"
     if (pr_info / "changes.json").is_file():
-        if preview:
+        if preview and not from_fork:
             lines.append(f"**Preview:** {preview}/")
+        elif from_fork:
+            lines.append(
+                "**No preview:** this pull request comes from a fork, and a fork's site is built by its own code, so "
+                f"it is not published at this site's address; the built site is the run's `site` artifact, {see_run}."
+            )
         else:
             lines.append(f"**No preview:** the tests or the build failed; {see_run}.")
-        lines += ["", "### What this pull request changes in the evidence"]
+        heading = "What this pull request changes in the evidence"
+        lines += ["", f"### {heading}, as the fork's own run reports it" if from_fork else f"### {heading}"]
         try:
-            lines += changes_markdown(read_changes(pr_info / "changes.json"), preview)
+            lines += changes_markdown(read_changes(pr_info / "changes.json"), None if from_fork else preview)
         except Unreadable as unreadable:
             lines.append(f"The run's summary could not be read ({unreadable}); {see_run}.")
     elif check.is_file():
@@ -231,9 +239,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("pr_info", type=Path, help="the folder of the pr-info artifact")
     parser.add_argument("--preview", default="", help="the preview's address, when it was published")
     parser.add_argument("--run", default="", help="the address of the run")
+    parser.add_argument("--from-fork", action="store_true", help="the pull request comes from a fork")
     args = parser.parse_args(argv)
     try:
-        text = comment(args.pr_info, args.preview or None, args.run)
+        text = comment(args.pr_info, args.preview or None, args.run, args.from_fork)
     except (ValueError, OSError) as err:
         print(f"pull_request_comment: {err}", file=sys.stderr)
         return 1

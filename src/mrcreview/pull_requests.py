@@ -15,7 +15,7 @@ pushed to another repository, names a different pull request.
 
 Standard library only: the workflows run it with the runner's Python, without installing the project.
 Usage (the repository in GITHUB_REPOSITORY, as on GitHub's runners):
-    python -m mrcreview.pull_requests identify   # HEAD_SHA, HEAD_OWNER, HEAD_BRANCH, HEAD_REPOSITORY_ID
+    python -m mrcreview.pull_requests identify   # HEAD_SHA, HEAD_OWNER, HEAD_BRANCH, HEAD_REPOSITORY_ID, REPOSITORY_ID
     python -m mrcreview.pull_requests open       # the open pull requests' numbers, one a line
     python -m mrcreview.pull_requests comment BODY_FILE   # PR: the number; posts or updates the comment
 """
@@ -113,6 +113,13 @@ def identify(repository: str, head_sha: str, head_owner: str, head_branch: str, 
     return open_ones[0] if open_ones else max(matching, default=None)
 
 
+def from_fork(repository_id: str, head_repository_id: str) -> bool:
+    """Whether the run's head repository is another than this one (both ids from the workflow_run event).
+    A fork's run ran the fork's code, so what it built is not published at the site's address."""
+    _checked("the repository id", repository_id, NUMBER)
+    return _checked("the run's head repository id", head_repository_id, NUMBER) != repository_id
+
+
 def open_numbers(repository: str) -> list[int]:
     _checked("GITHUB_REPOSITORY", repository, REPOSITORY)
     pulls = listed(f"repos/{repository}/pulls", state="open")
@@ -150,7 +157,8 @@ def main(argv: list[str]) -> int:
             if found is None:
                 print("pull_requests: no pull request has this run's head commit and repository", file=sys.stderr)
             else:
-                print(f"pr={found[0]}\nstate={found[1]}")
+                fork = from_fork(env("REPOSITORY_ID", ""), env("HEAD_REPOSITORY_ID", ""))
+                print(f"pr={found[0]}\nstate={found[1]}\nfrom_fork={str(fork).lower()}")
         elif argv == ["open"]:
             print("".join(f"{number}\n" for number in open_numbers(env("GITHUB_REPOSITORY", ""))), end="")
         elif len(argv) == 2 and argv[0] == "comment":

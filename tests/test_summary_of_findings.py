@@ -143,3 +143,17 @@ def test_the_check_refuses_a_question_whose_chapter_does_not_exist(project):
         "data/questions.csv, line 2, field 'chapter': expected the name of a chapter file in book/, without .md;"
         " found 'chapters'"
     ]
+
+
+def test_an_interval_is_shown_at_the_level_its_source_states(project):
+    """A 99% interval (the Dutch TME trial states one for its odds ratio) is never put under a 95% heading."""
+    outcomes = project / "data" / "outcomes.csv"
+    outcomes.write_text(outcomes.read_text().replace("0.60,1.05,0.95,", "0.60,1.05,0.99,"))
+    markdown = mrcreview.summary_of_findings_markdown(root=project)
+    header = next(line for line in markdown.splitlines() if line.startswith("| Outcome"))
+    assert "95%" not in header and "interval" in header
+    table = rows_of(markdown)
+    assert table["Overall survival"][2] == "arm A vs arm B, 5 years: {ref}`HR 0.80 (99% CI 0.60–1.05) <ev-alpha-hr>`"
+    # an interval computed here says its own level
+    assert table["Response"][2].endswith("95% CI 14.2%–40.2% (Wilson)")
+    assert "95%" not in mrcreview.summary_rule()

@@ -191,3 +191,20 @@ def test_a_chapters_evidence_list_names_unidentified_works_in_one_sentence(minim
     assert len(lines) == 2 and "not identified, n not reported" not in text and "Review reference" not in text
     assert "(its references 33 and 74)" in lines[1] and lines[1].count("{cite:p}`smith2020alpha`") == 1
     assert lines[1].endswith("see {doc}`references-to-identify`.")
+
+
+def test_the_numbers_under_a_forest_plot_give_each_interval_at_its_own_level(minimal):
+    """A stated interval keeps its level and its digits (3.0, 1.3-6.9 at 99%); a computed one says 95%."""
+    from mrcreview.tables import table_forest
+
+    outcomes = mrcreview.load_outcomes(root=minimal)
+    outcomes.loc[outcomes["outcome_id"] == "alpha-hr", ["ci_level", "ci_lower_text", "ci_upper_text"]] = [
+        0.99,
+        "0.6",
+        "1.1",
+    ]
+    table = table_forest(outcomes[outcomes["outcome_id"].isin(["alpha-hr", "alpha-response"])])
+    header, _, *rows = table.replace("\\", "").splitlines()  # as read, without Markdown's escapes
+    assert "95%" not in header and "| Confidence interval |" in header
+    ratio, proportion = (next(row for row in rows if f"<ev-alpha-{name}>" in row) for name in ("hr", "response"))
+    assert "| 99% CI 0.6–1.1 | stated |" in ratio and "| 95% CI 14.2%–40.2% | Wilson |" in proportion

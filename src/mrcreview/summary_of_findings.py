@@ -16,11 +16,11 @@ from mrcreview.loading import load_findings_data, load_outcomes, load_studies
 from mrcreview.markdown import markdown_table, md_escape
 from mrcreview.numbers import format_value, fraction
 from mrcreview.register import number_link
-from mrcreview.synthesis import interval_text, with_intervals
+from mrcreview.synthesis import interval_with_level, with_intervals
 
 NOT_ASSESSED = "not assessed"
 MIN_PATIENTS = 400  # fewer patients than this across an outcome's studies: a signal of imprecision
-MAX_WIDTH = 0.20  # a proportion's 95% interval wider than 20 percentage points: a signal of imprecision
+MAX_WIDTH = 0.20  # a proportion's interval wider than 20 percentage points: a signal of imprecision
 RATIOS = {"hazard_ratio", "odds_ratio", "relative_risk"}
 # GRADE's starting level by design: randomised trials high, other primary studies low. A review's level
 # is that of the studies it pools, which the data do not record.
@@ -46,7 +46,7 @@ def summary_rule() -> str:
         "the starting level by design (randomised trials high, other primary studies low; a review's, and that"
         " of a study not yet identified, is not set by rule); indirectness where a study's patients had no"
         f" metastases; imprecision where the studies hold fewer than {MIN_PATIENTS} patients in all, a ratio's"
-        f" interval includes 1, a proportion's 95% interval is wider than {WIDTH}, or an estimate has no interval"
+        f" interval includes 1, a proportion's interval is wider than {WIDTH}, or an estimate has no interval"
     )
 
 
@@ -115,7 +115,7 @@ def _estimate(row: pd.Series) -> str:
     if fraction(row):
         shown.append(f"n/N {fraction(row)}")
     if row["interval_source"] == "Wilson":
-        shown.append(f"95% CI {interval_text(row)} (Wilson)")
+        shown.append(f"{interval_with_level(row)} (Wilson)")
     elif row["interval_source"] != "stated":
         shown.append("no interval")
     group = md_escape(row["arm"]) + (f", {md_escape(row['timepoint'])}" if pd.notna(row["timepoint"]) else "")
@@ -206,7 +206,7 @@ def evidence_cell(finding: Finding) -> str:
 COLUMNS = {
     "Outcome": lambda f: md_escape(f.outcome),
     "Studies, patients, designs and setting": evidence_cell,
-    "Estimates (95% interval)": estimates_cell,
+    "Estimates, each with its interval and its level": estimates_cell,
     "Certainty (GRADE)": certainty_cell,
     "Signals computed by rule (not a certainty rating)": signals_cell,
 }

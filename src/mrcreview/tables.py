@@ -11,7 +11,7 @@ from mrcreview.loading import load_outcomes, load_studies
 from mrcreview.markdown import cite, markdown_table, md_code, md_escape
 from mrcreview.numbers import format_value, fraction
 from mrcreview.register import number_link
-from mrcreview.synthesis import interval_text, with_intervals
+from mrcreview.synthesis import interval_with_level, with_intervals
 
 PATHWAY_COLUMNS = {
     "setting": "Setting",
@@ -66,6 +66,9 @@ def table_numbers(outcomes: pd.DataFrame) -> str:
     return table_with_note(["Study", "Arm or group", "Outcome", "Time point", "Value", "n/N", "Source"], rows)
 
 
+CI_HEADING = "Confidence interval"  # each cell gives its own level: a source may state 99%, not 95%
+
+
 def table_forest(rows: pd.DataFrame) -> str:
     body = []
     for _, row in with_intervals(rows).iterrows():
@@ -76,13 +79,13 @@ def table_forest(rows: pd.DataFrame) -> str:
                 md_escape(row["outcome"]),
                 md_escape(row["timepoint"]) if pd.notna(row["timepoint"]) else "",
                 number_link(row["outcome_id"], format_value(row)),
-                md_escape(interval_text(row)),
+                md_escape(interval_with_level(row)),
                 md_escape(row["interval_source"]),
                 md_escape(fraction(row) or ""),
                 cite(row["citation_key"]),
             ]
         )
-    header = ["Study", "Arm or group", "Outcome", "Time point", "Estimate", "95% CI", "Interval", "n/N", "Source"]
+    header = ["Study", "Arm or group", "Outcome", "Time point", "Estimate", CI_HEADING, "Interval", "n/N", "Source"]
     return table_with_note(header, body)
 
 

@@ -88,7 +88,9 @@ def test_only_an_nct_number_checked_on_the_run_date_counts_as_confirmed(minimal_
 def test_a_review_registered_with_prospero_is_not_counted_or_called_checked_as_a_trial(minimal_project):
     studies = minimal_project / "data" / "studies.csv"
     studies.write_text(
-        studies.read_text().replace("Adults after treatment,40,,", "Adults after treatment,40,PROSPERO CRD42017070934,")
+        studies.read_text().replace(
+            "Adults after treatment,,,40,enrolled,,", "Adults after treatment,,,40,enrolled,PROSPERO CRD42017070934,"
+        )
     )
     registries = lines_of(minimal_project)["Trial registries"]
     checked, _, not_counted = registries.partition("Not counted:")

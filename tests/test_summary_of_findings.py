@@ -45,7 +45,8 @@ def test_each_outcome_shows_its_studies_patients_design_setting_and_estimates(pr
     assert set(table) == {"Response", "Overall survival", "Median survival"}
     _, evidence, estimates, certainty, signals = table["Response"]
     assert evidence == (
-        "1 study: Alpha trial; 100 patients; randomised phase III. Setting: **indirect**: no metastases (Alpha trial)"
+        "1 study: Alpha trial (100 randomised); randomised phase III."
+        " Setting: **indirect**: no metastases (Alpha trial)"
     )
     # 10/40 with Wilson's 95% interval, worked by hand: centre 0.2719, half-width 0.1300
     assert estimates == "arm A, 3 months: {ref}`25% <ev-alpha-response>`, n/N 10/40, 95% CI 14.2%–40.2% (Wilson)"
@@ -58,7 +59,7 @@ def test_each_outcome_shows_its_studies_patients_design_setting_and_estimates(pr
     assert survival[2] == "arm A vs arm B, 5 years: {ref}`HR 0.80 (95% CI 0.60–1.05) <ev-alpha-hr>`"
     assert survival[4].endswith("imprecision: fewer than 400 patients, an interval includes 1")
     median = table["Median survival"]
-    assert median[1] == "1 study: Beta cohort; 40 patients; prospective cohort. Setting: not recorded (Beta cohort)"
+    assert median[1] == "1 study: Beta cohort (40 enrolled); prospective cohort. Setting: not recorded (Beta cohort)"
     assert median[2] == "all: {ref}`about 24.5 months <ev-beta-survival>`, no interval"
     assert median[4] == (
         "starting level low (not randomised); indirectness: not known for 1 of 1 study;"

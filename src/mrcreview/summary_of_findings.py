@@ -14,7 +14,7 @@ from mrcreview.dependencies import recorded
 from mrcreview.findings_rules import DOMAINS
 from mrcreview.loading import load_findings_data, load_outcomes, load_studies
 from mrcreview.markdown import markdown_table, md_escape
-from mrcreview.numbers import format_value, fraction
+from mrcreview.numbers import format_value, fraction, patients
 from mrcreview.register import number_link
 from mrcreview.synthesis import interval_with_level, with_intervals
 
@@ -84,17 +84,28 @@ def findings(
 
 
 def studies_cell(finding: Finding) -> str:
-    names = sorted(finding.studies["short_name"], key=str.casefold)
-    return f"{counted(len(names), 'study', 'studies')}: " + ", ".join(md_escape(name) for name in names)
+    """Each study by name with its patients, counted as its source counts them (eligible, randomised...)."""
+    studies = finding.studies.sort_values("short_name", key=lambda names: names.str.casefold())
+    counts = [
+        md_escape(patients(row)) if pd.notna(row["n_patients"]) else "patients not reported"
+        for _, row in studies.iterrows()
+    ]
+    named = [f"{md_escape(name)} ({count})" for name, count in zip(studies["short_name"], counts, strict=True)]
+    return f"{counted(len(named), 'study', 'studies')}: " + ", ".join(named)
 
 
-def patients_cell(finding: Finding) -> str:
+def patients_cell(finding: Finding) -> str | None:
+    """The patients of several studies in all, or None for one study (its count is beside its name)."""
     n = finding.studies["n_patients"]
+    if len(n) < 2:
+        return None
     if n.isna().all():
-        return "not reported"
-    shown = f"{int(n.sum()):,}"
+        return "patients not reported"
     missing = int(n.isna().sum())
-    return shown + (f" (not reported for {missing} of {counted(len(n), 'study', 'studies')})" if missing else "")
+    shown = f"{int(n.sum()):,} patients in all" + (
+        f" (not reported for {missing} of {counted(len(n), 'study', 'studies')})" if missing else ""
+    )
+    return shown
 
 
 def designs_cell(finding: Finding) -> str:
@@ -198,9 +209,9 @@ def signals_cell(finding: Finding) -> str:
 
 def evidence_cell(finding: Finding) -> str:
     """Studies, patients, designs and setting in one cell: the table stays readable on a narrow screen."""
-    patients = patients_cell(finding)
-    patients = "patients not reported" if patients == "not reported" else f"{patients} patients"
-    return f"{studies_cell(finding)}; {patients}; {designs_cell(finding)}. Setting: {setting_cell(finding)}"
+    in_all = patients_cell(finding)
+    said = [studies_cell(finding), *([in_all] if in_all else []), designs_cell(finding)]
+    return f"{'; '.join(said)}. Setting: {setting_cell(finding)}"
 
 
 COLUMNS = {

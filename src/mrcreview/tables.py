@@ -9,7 +9,7 @@ from mrcreview.data_rules import OTHER_SOURCES
 from mrcreview.dependencies import recorded
 from mrcreview.loading import load_outcomes, load_studies
 from mrcreview.markdown import cite, markdown_table, md_code, md_escape
-from mrcreview.numbers import format_value, fraction
+from mrcreview.numbers import format_value, fraction, patients
 from mrcreview.register import number_link
 from mrcreview.synthesis import interval_with_level, with_intervals
 
@@ -100,10 +100,6 @@ def numbered_table(name: str | None, caption: str, table: str) -> str:
     return f":::{{table}} {md_escape(caption)}\n:name: {name}\n\n{table}\n:::\n{note}"
 
 
-def _n(value) -> str:
-    return f"{int(value):,}" if pd.notna(value) else "not reported"
-
-
 def registry_dates(row: pd.Series) -> str:
     """What the registry said of completion and of its record's last update, when it was checked."""
     said = []
@@ -118,6 +114,13 @@ def registry_dates(row: pd.Series) -> str:
 # Trials still running come first: their status and completion date are what a reader checks for.
 STATUS_ORDER = ["recruiting", "ongoing", "completed", "terminated", "not applicable"]
 NOT_RECORDED = "not recorded"
+
+
+def primary_outcome(row: pd.Series) -> str:
+    """The primary outcome and where it was seen; never guessed where no source seen states it."""
+    if pd.isna(row["primary_outcome"]):
+        return NOT_RECORDED
+    return f"{md_escape(row['primary_outcome'])} (seen in: {md_escape(row['primary_outcome_source'])})"
 
 
 def table_trial_tracker(studies: pd.DataFrame, released: dict[str, str] | None = None) -> str:
@@ -135,8 +138,8 @@ def table_trial_tracker(studies: pd.DataFrame, released: dict[str, str] | None =
                 md_escape(row["short_name"]),
                 md_escape(row["design"]),
                 md_escape(row["population"]),
-                NOT_RECORDED,  # studies.csv has no primary outcome yet; none is guessed
-                _n(row["n_patients"]),
+                primary_outcome(row),
+                md_escape(patients(row)),
                 md_escape(row["registry_id"]),
                 md_escape(row["status"])
                 + (
@@ -154,7 +157,7 @@ def table_trial_tracker(studies: pd.DataFrame, released: dict[str, str] | None =
         "Design",
         "Population",
         "Primary outcome",
-        "Patients (planned or enrolled)",
+        "Patients",
         "Registry number",
         "Status",
         "Checked",
@@ -181,7 +184,7 @@ def evidence_summary(studies: pd.DataFrame, outcomes: pd.DataFrame) -> str:
     unknown = used["design"] == "not identified"
     lines = []
     for _, row in used[~unknown].iterrows():
-        n = f"n = {_n(row['n_patients'])}" if pd.notna(row["n_patients"]) else "n not reported"
+        n = f"n = {md_escape(patients(row))}" if pd.notna(row["n_patients"]) else "n not reported"
         lines.append(f"- {md_escape(row['short_name'])}: {md_escape(row['design'])}, {n} {cite(row['citation_key'])}")
     if unknown.any():
         numbers = sorted(int(ref) for ref in used.loc[unknown, "review_ref"].dropna())
@@ -264,7 +267,7 @@ def table_searches(searches: pd.DataFrame) -> str:
                 md_escape(window),
                 UPDATE_SEARCH_NAMED if row["run_by"] == UPDATE_SEARCH else md_escape(row["run_by"]),
                 md_escape(row["run_on"].isoformat()) if pd.notna(row["run_on"]) else _not_run(row["run_by"]),
-                _n(row["found"]) if pd.notna(row["found"]) else "not reported",
+                f"{int(row['found']):,}" if pd.notna(row["found"]) else "not reported",
                 md_escape(row["source_location"]),
             ]
         )

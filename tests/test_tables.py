@@ -231,3 +231,12 @@ def test_the_trial_tracker_gives_the_primary_outcome_where_it_was_seen_and_the_p
     assert rows["Beta cohort"][3:5] == ["not recorded", "40 enrolled"]
     header = mrcreview.table_trial_tracker(mrcreview.load_studies(root=minimal_project)).splitlines()[0]
     assert "planned or enrolled" not in header
+
+
+def test_a_table_of_studies_lists_them_whether_or_not_a_registry_holds_them(minimal):
+    """The ctDNA studies have no registry number: a list of studies must not be the tracker's, which
+    keeps only registered trials and so showed none of them."""
+    table = mrcreview.table_studies(mrcreview.load_studies(root=minimal))
+    rows = [[cell.strip() for cell in line.strip("|").split(" | ")] for line in table.splitlines()[2:]]
+    assert [row[0] for row in rows] == ["Alpha trial", "Beta cohort"]
+    assert rows[1][1:4] == ["prospective cohort", "Adults after treatment", "40 enrolled"]

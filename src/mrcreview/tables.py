@@ -167,6 +167,21 @@ def table_trial_tracker(studies: pd.DataFrame, released: dict[str, str] | None =
     return markdown_table(header, rows)
 
 
+def table_studies(studies: pd.DataFrame) -> str:
+    """Studies, registered or not: design, population and patients as their sources give them."""
+    rows = [
+        [
+            md_escape(row["short_name"]),
+            md_escape(row["design"]),
+            md_escape(row["population"]),
+            md_escape(patients(row)),
+            cite(row["citation_key"]),
+        ]
+        for _, row in studies.sort_values("short_name", key=lambda names: names.str.casefold()).iterrows()
+    ]
+    return markdown_table(["Study", "Design", "Population", "Patients", "Source"], rows)
+
+
 EVIDENCE_HEADING = "Evidence in this chapter"
 
 

@@ -158,3 +158,24 @@ def test_an_interval_is_shown_at_the_level_its_source_states(project):
     # an interval computed here says its own level
     assert table["Response"][2].endswith("95% CI 14.2%–40.2% (Wilson)")
     assert "95%" not in mrcreview.summary_rule()
+
+
+def test_patients_of_several_studies_are_totalled_but_not_as_different_patients_beside_a_meta_analysis(project):
+    """Each study's patients are counted as its source counts them; a meta-analysis may pool the very
+    studies it stands beside, so their total is not given as a count of different patients."""
+    (project / "data" / "question_outcomes.csv").write_text(
+        "question_id,outcome,outcome_id\nq-one,Both,alpha-response\nq-one,Both,beta-survival\n"
+    )
+    evidence = rows_of(mrcreview.summary_of_findings_markdown(root=project))["Both"][1]
+    assert evidence.startswith(
+        "2 studies: Alpha trial (100 randomised), Beta cohort (40 enrolled); 140 patients in all;"
+    )
+    assert "more than one study" not in evidence
+    studies = project / "data" / "studies.csv"
+    studies.write_text(
+        studies.read_text().replace(
+            "beta,Beta cohort,prospective cohort,", "beta,Beta cohort,systematic review and meta-analysis,"
+        )
+    )
+    evidence = rows_of(mrcreview.summary_of_findings_markdown(root=project))["Both"][1]
+    assert "; 140 patients in all, but patients may be counted in more than one study:" in evidence

@@ -24,6 +24,8 @@ MAX_WIDTH = 0.20  # a proportion's interval wider than 20 percentage points: a s
 RATIOS = {"hazard_ratio", "odds_ratio", "relative_risk"}
 # GRADE's starting level by design: randomised trials high, other primary studies low. A review's level
 # is that of the studies it pools, which the data do not record.
+# Designs that pool other studies: their patients may also be those of another study of the same outcome.
+POOLED = {"individual participant data meta-analysis", "systematic review and meta-analysis"}
 NON_RANDOMISED = {
     "single-arm phase II",
     "prospective cohort",
@@ -95,7 +97,9 @@ def studies_cell(finding: Finding) -> str:
 
 
 def patients_cell(finding: Finding) -> str | None:
-    """The patients of several studies in all, or None for one study (its count is beside its name)."""
+    """The patients of several studies in all, or None for one study (its count is beside its name). A
+    meta-analysis pools other studies, and which ones is not recorded: beside another study, its patients
+    may be those of that study, so the total is not stated as a count of different patients."""
     n = finding.studies["n_patients"]
     if len(n) < 2:
         return None
@@ -105,6 +109,10 @@ def patients_cell(finding: Finding) -> str | None:
     shown = f"{int(n.sum()):,} patients in all" + (
         f" (not reported for {missing} of {counted(len(n), 'study', 'studies')})" if missing else ""
     )
+    if set(finding.studies["design"]) & POOLED:
+        shown += (
+            ", but patients may be counted in more than one study: which studies a meta-analysis pooled is not recorded"
+        )
     return shown
 
 

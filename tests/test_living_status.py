@@ -79,10 +79,25 @@ def test_only_an_nct_number_checked_on_the_run_date_counts_as_confirmed(minimal_
     text = text.replace(",,ongoing,2026-02-01,", ",ISRCTN12345678,ongoing,2026-03-01,", 1)  # beta: on the run date
     studies.write_text(text, encoding="utf-8")
     registries = lines_of(minimal_project)["Trial registries"]
-    assert "(2 studies with a registry number)" in registries
+    assert "(2 registered trials)" in registries
     assert "no status has yet been confirmed at a registry by this review's automated refresh" in registries
     assert "last checked by hand on 15 January 2026: NCT00000001" in registries
     assert "last checked by hand on 1 March 2026: ISRCTN12345678" in registries
+
+
+def test_a_review_registered_with_prospero_is_not_counted_or_called_checked_as_a_trial(minimal_project):
+    studies = minimal_project / "data" / "studies.csv"
+    studies.write_text(
+        studies.read_text().replace(
+            "Adults after treatment,,,40,enrolled,,", "Adults after treatment,,,40,enrolled,PROSPERO CRD42017070934,"
+        )
+    )
+    registries = lines_of(minimal_project)["Trial registries"]
+    checked, _, not_counted = registries.partition("Not counted:")
+    assert "(1 registered trial)" in checked and "PROSPERO" not in checked
+    assert "NCT00000001" in checked
+    assert "PROSPERO CRD42017070934, the registration of a systematic review, not of a trial" in not_counted
+    assert not_counted.endswith("its record is not checked here.")
 
 
 def test_the_version_and_its_date_come_from_citation_cff(minimal_project):

@@ -103,7 +103,7 @@ def test_consecutive_sentences_on_one_source_show_its_citation_once(built_projec
     assert paragraph.count('href="bibliography.html#cite-ghalehtaki2025"') == 1
     shown = html_text.unescape(re.sub(r"<[^>]+>", "", paragraph)).strip()
     assert shown.endswith("without substantial adverse effects [Ghalehtaki et al., 2025].")
-    assert "Endovascular procedures such as embolisation, coiling or stenting act quickly.\n" in shown
+    assert "Endovascular procedures such as embolisation, coiling or stenting can palliate quickly.\n" in shown
 
 
 def test_a_numbers_details_give_its_n_interval_design_and_source(built_project):

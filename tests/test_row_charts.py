@@ -174,5 +174,48 @@ def test_details_on_tap_or_hover_name_the_study_not_its_key():
     chart = chart_rows_figure(FOREST, "LARS", forest=True)
     target = layers(chart)[-1]
     titles = [t["title"] for t in target["encoding"]["tooltip"]]
-    assert titles == ["Study", "Arm or group", "Outcome", "Time point", "Estimate", "95% CI", "n/N"]
+    assert titles == ["Study", "Arm or group", "Outcome", "Time point", "Estimate", "Confidence interval", "n/N"]
     assert "key2020" not in str(chart.to_dict())
+
+
+# The Dutch TME trial's odds ratio of major LARS, 3.0 with a 99% interval of 1.3 to 6.9 (Chen et al. 2015)
+ODDS_99 = outcomes(
+    {
+        "outcome_id": "c-or",
+        "study_id": "c",
+        "short_name": "Trial C",
+        "arm": "radiotherapy vs none",
+        "outcome": "major LARS",
+        "value": 3.0,
+        "unit": "odds_ratio",
+        "ci_lower": 1.3,
+        "ci_upper": 6.9,
+        "ci_lower_text": "1.3",
+        "ci_upper_text": "6.9",
+        "ci_level": 0.99,
+    },
+)
+
+
+def printed_estimates(chart) -> tuple[str, list[str]]:
+    """The printed estimates' heading and each row's printed estimate."""
+    text = next(
+        layer for layer in layers(chart) if layer.get("encoding", {}).get("text", {}).get("field") == "estimate"
+    )
+    heading = next(
+        layer["mark"]["text"] for layer in layers(chart) if str(layer["mark"].get("text", "")).startswith("Estimate")
+    )
+    return heading, [row["estimate"] for row in layer_data(chart, text)]
+
+
+def test_an_intervals_level_is_the_one_its_row_states_never_a_fixed_95():
+    heading, estimates = printed_estimates(chart_rows_figure(ODDS_99, "LARS", forest=True))
+    assert (heading, estimates) == ("Estimate (99% CI)", ["OR 3.0 (1.3–6.9)"])
+    target = layers(chart_rows_figure(ODDS_99, "LARS", forest=True))[-1]
+    assert (
+        layer_data(chart_rows_figure(ODDS_99, "LARS", forest=True), target)[0]["interval"] == "99% CI 1.3–6.9 (stated)"
+    )
+    # a 99% and a 95% interval in one chart: the heading claims no level, each interval gives its own
+    heading, estimates = printed_estimates(chart_rows_figure(pd.concat([ODDS_99, RATIOS]), "Ratios", forest=True))
+    assert heading == "Estimate (CI)"
+    assert estimates == ["OR 3.0 (99% CI 1.3–6.9)", "HR 3.03 (95% CI 1.86–4.95)"]

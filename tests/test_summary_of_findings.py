@@ -45,7 +45,8 @@ def test_each_outcome_shows_its_studies_patients_design_setting_and_estimates(pr
     assert set(table) == {"Response", "Overall survival", "Median survival"}
     _, evidence, estimates, certainty, signals = table["Response"]
     assert evidence == (
-        "1 study: Alpha trial; 100 patients; randomised phase III. Setting: **indirect**: no metastases (Alpha trial)"
+        "1 study: Alpha trial (100 randomised); randomised phase III."
+        " Setting: **indirect**: no metastases (Alpha trial)"
     )
     # 10/40 with Wilson's 95% interval, worked by hand: centre 0.2719, half-width 0.1300
     assert estimates == "arm A, 3 months: {ref}`25% <ev-alpha-response>`, n/N 10/40, 95% CI 14.2%–40.2% (Wilson)"
@@ -58,7 +59,7 @@ def test_each_outcome_shows_its_studies_patients_design_setting_and_estimates(pr
     assert survival[2] == "arm A vs arm B, 5 years: {ref}`HR 0.80 (95% CI 0.60–1.05) <ev-alpha-hr>`"
     assert survival[4].endswith("imprecision: fewer than 400 patients, an interval includes 1")
     median = table["Median survival"]
-    assert median[1] == "1 study: Beta cohort; 40 patients; prospective cohort. Setting: not recorded (Beta cohort)"
+    assert median[1] == "1 study: Beta cohort (40 enrolled); prospective cohort. Setting: not recorded (Beta cohort)"
     assert median[2] == "all: {ref}`about 24.5 months <ev-beta-survival>`, no interval"
     assert median[4] == (
         "starting level low (not randomised); indirectness: not known for 1 of 1 study;"
@@ -143,3 +144,38 @@ def test_the_check_refuses_a_question_whose_chapter_does_not_exist(project):
         "data/questions.csv, line 2, field 'chapter': expected the name of a chapter file in book/, without .md;"
         " found 'chapters'"
     ]
+
+
+def test_an_interval_is_shown_at_the_level_its_source_states(project):
+    """A 99% interval (the Dutch TME trial states one for its odds ratio) is never put under a 95% heading."""
+    outcomes = project / "data" / "outcomes.csv"
+    outcomes.write_text(outcomes.read_text().replace("0.60,1.05,0.95,", "0.60,1.05,0.99,"))
+    markdown = mrcreview.summary_of_findings_markdown(root=project)
+    header = next(line for line in markdown.splitlines() if line.startswith("| Outcome"))
+    assert "95%" not in header and "interval" in header
+    table = rows_of(markdown)
+    assert table["Overall survival"][2] == "arm A vs arm B, 5 years: {ref}`HR 0.80 (99% CI 0.60–1.05) <ev-alpha-hr>`"
+    # an interval computed here says its own level
+    assert table["Response"][2].endswith("95% CI 14.2%–40.2% (Wilson)")
+    assert "95%" not in mrcreview.summary_rule()
+
+
+def test_patients_of_several_studies_are_totalled_but_not_as_different_patients_beside_a_meta_analysis(project):
+    """Each study's patients are counted as its source counts them; a meta-analysis may pool the very
+    studies it stands beside, so their total is not given as a count of different patients."""
+    (project / "data" / "question_outcomes.csv").write_text(
+        "question_id,outcome,outcome_id\nq-one,Both,alpha-response\nq-one,Both,beta-survival\n"
+    )
+    evidence = rows_of(mrcreview.summary_of_findings_markdown(root=project))["Both"][1]
+    assert evidence.startswith(
+        "2 studies: Alpha trial (100 randomised), Beta cohort (40 enrolled); 140 patients in all;"
+    )
+    assert "more than one study" not in evidence
+    studies = project / "data" / "studies.csv"
+    studies.write_text(
+        studies.read_text().replace(
+            "beta,Beta cohort,prospective cohort,", "beta,Beta cohort,systematic review and meta-analysis,"
+        )
+    )
+    evidence = rows_of(mrcreview.summary_of_findings_markdown(root=project))["Both"][1]
+    assert "; 140 patients in all, but patients may be counted in more than one study:" in evidence

@@ -29,7 +29,14 @@ def test_a_stated_interval_is_shown_as_stated_not_recomputed():
 
 
 def rows(**columns):
-    base = {"ci_lower": np.nan, "ci_upper": np.nan, "numerator": pd.NA, "denominator": pd.NA, "unit": "proportion"}
+    base = {
+        "ci_lower": np.nan,
+        "ci_upper": np.nan,
+        "ci_level": np.nan,
+        "numerator": pd.NA,
+        "denominator": pd.NA,
+        "unit": "proportion",
+    }
     n = len(next(iter(columns.values())))
     return pd.DataFrame({k: columns.get(k, [v] * n) for k, v in base.items()} | columns)
 
@@ -38,11 +45,14 @@ def test_interval_source_is_stated_wilson_or_none():
     table = rows(
         ci_lower=[0.74, np.nan, np.nan],
         ci_upper=[1.0, np.nan, np.nan],
+        ci_level=[0.99, np.nan, np.nan],
         numerator=[12, 48, pd.NA],
         denominator=[12, 151, pd.NA],
     )
     result = with_intervals(table)
     assert list(result["interval_source"]) == ["stated", "Wilson", "none (percentage only)"]
+    # the level is the one the row states, or that of the interval computed here
+    assert list(result["level"][:2]) == [0.99, 0.95] and math.isnan(result.loc[2, "level"])
     assert result.loc[0, "low"] == 0.74
     assert math.isnan(result.loc[2, "low"])
 

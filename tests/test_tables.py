@@ -100,7 +100,9 @@ def registered(project, beta_registry: str = "ISRCTN00000002") -> None:
     """Give the minimal project's beta cohort a registry number, so that the tracker lists it."""
     studies_file = project / "data" / "studies.csv"
     studies_file.write_text(
-        studies_file.read_text().replace("Adults after treatment,40,,", f"Adults after treatment,40,{beta_registry},")
+        studies_file.read_text().replace(
+            "Adults after treatment,,,40,enrolled,,", f"Adults after treatment,,,40,enrolled,{beta_registry},"
+        )
     )
 
 
@@ -148,7 +150,7 @@ def test_the_trial_tracker_lists_trials_still_running_first_and_says_what_it_doe
     rows = tracker_rows(minimal_project)
     assert [(row[0], row[6]) for row in rows] == [("Beta cohort", "ongoing"), ("Alpha trial", "completed")]
     beta = rows[0]
-    assert beta[2:6] == ["Adults after treatment", "not recorded", "40", "ISRCTN00000002"]
+    assert beta[2:6] == ["Adults after treatment", "not recorded", "40 enrolled", "ISRCTN00000002"]
 
 
 def test_a_column_repeating_one_value_becomes_a_note_under_the_table():
@@ -174,9 +176,9 @@ def test_a_chapters_evidence_list_names_unidentified_works_in_one_sentence(minim
     studies = minimal_project / "data" / "studies.csv"
     studies.write_text(
         studies.read_text()
-        + "ref74,Review reference 74 (not identified),not identified,Someone,,,not applicable,2026-01-15,"
+        + "ref74,Review reference 74 (not identified),not identified,Someone,,,,,,not applicable,2026-01-15,"
         "smith2020alpha,74,,,,\n"
-        + "ref33,Review reference 33 (not identified),not identified,Someone,,,not applicable,2026-01-15,"
+        + "ref33,Review reference 33 (not identified),not identified,Someone,,,,,,not applicable,2026-01-15,"
         "smith2020alpha,33,,,,\n"
     )
     outcomes = minimal_project / "data" / "outcomes.csv"
@@ -187,7 +189,54 @@ def test_a_chapters_evidence_list_names_unidentified_works_in_one_sentence(minim
     )
     text = mrcreview.evidence_summary_markdown("alpha-response", "ref74-gain", "ref33-gain", root=minimal_project)
     lines = [line for line in text.splitlines() if line]
-    assert lines[0] == "- Alpha trial: randomised phase III, n = 100 {cite:p}`smith2020alpha`"
+    assert lines[0] == "- Alpha trial: randomised phase III, n = 100 randomised {cite:p}`smith2020alpha`"
     assert len(lines) == 2 and "not identified, n not reported" not in text and "Review reference" not in text
     assert "(its references 33 and 74)" in lines[1] and lines[1].count("{cite:p}`smith2020alpha`") == 1
     assert lines[1].endswith("see {doc}`references-to-identify`.")
+
+
+def test_the_numbers_under_a_forest_plot_give_each_interval_at_its_own_level(minimal):
+    """A stated interval keeps its level and its digits (3.0, 1.3-6.9 at 99%); a computed one says 95%."""
+    from mrcreview.tables import table_forest
+
+    outcomes = mrcreview.load_outcomes(root=minimal)
+    outcomes.loc[outcomes["outcome_id"] == "alpha-hr", ["ci_level", "ci_lower_text", "ci_upper_text"]] = [
+        0.99,
+        "0.6",
+        "1.1",
+    ]
+    table = table_forest(outcomes[outcomes["outcome_id"].isin(["alpha-hr", "alpha-response"])])
+    header, _, *rows = table.replace("\\", "").splitlines()  # as read, without Markdown's escapes
+    assert "95%" not in header and "| Confidence interval |" in header
+    ratio, proportion = (next(row for row in rows if f"<ev-alpha-{name}>" in row) for name in ("hr", "response"))
+    assert "| 99% CI 0.6–1.1 | stated |" in ratio and "| 95% CI 14.2%–40.2% | Wilson |" in proportion
+
+
+def test_the_trial_tracker_gives_the_primary_outcome_where_it_was_seen_and_the_patients_as_counted(minimal_project):
+    """ERASur's protocol states its primary outcome (overall survival) and its planned enrolment; PROSPECT's
+    source counts its patients as eligible: the tracker says so, and guesses nothing where no source did."""
+    studies = minimal_project / "data" / "studies.csv"
+    studies.write_text(
+        studies.read_text().replace(
+            "Adults with a test condition,,,100,randomised,",
+            "Adults with a test condition,overall survival,trial protocol (BMC Cancer),1194,eligible,",
+        )
+    )
+    registered(minimal_project)
+    rows = {row[0]: row for row in tracker_rows(minimal_project)}
+    assert rows["Alpha trial"][3:5] == [
+        "overall survival (seen in: trial protocol \\(BMC Cancer\\))",
+        "1\\,194 eligible",
+    ]
+    assert rows["Beta cohort"][3:5] == ["not recorded", "40 enrolled"]
+    header = mrcreview.table_trial_tracker(mrcreview.load_studies(root=minimal_project)).splitlines()[0]
+    assert "planned or enrolled" not in header
+
+
+def test_a_table_of_studies_lists_them_whether_or_not_a_registry_holds_them(minimal):
+    """The ctDNA studies have no registry number: a list of studies must not be the tracker's, which
+    keeps only registered trials and so showed none of them."""
+    table = mrcreview.table_studies(mrcreview.load_studies(root=minimal))
+    rows = [[cell.strip() for cell in line.strip("|").split(" | ")] for line in table.splitlines()[2:]]
+    assert [row[0] for row in rows] == ["Alpha trial", "Beta cohort"]
+    assert rows[1][1:4] == ["prospective cohort", "Adults after treatment", "40 enrolled"]

@@ -46,6 +46,7 @@ _HOME = {
     "table_prisma": "tables",
     "table_references_to_identify": "tables",
     "table_searches": "tables",
+    "table_studies": "tables",
     "table_trial_tracker": "tables",
     "whats_new_markdown": "changes",
 }

@@ -168,13 +168,29 @@ def _future(text: str, today: date) -> bool:
         return False  # empty or malformed: the schema check reports it
 
 
+# Columns of studies.csv that say what another means: each is given with the other, or neither is.
+STUDY_PAIRS = (
+    ("n_patients", "n_patients_kind", "what n_patients counts (eligible, enrolled, randomised...)"),
+    ("primary_outcome", "primary_outcome_source", "where the primary outcome was seen"),
+)
+
+
 def study_problems(file: str, rows: list[tuple[int, dict]], today: date) -> list[Problem]:
-    return [
+    problems = [
         Problem(file, line, field, f"a date no later than today ({today})", row[field])
         for line, row in rows
         for field in ("status_checked", "registry_updated")
         if _future(row.get(field, ""), today)
     ]
+    for line, row in rows:
+        for given, saying, what in STUDY_PAIRS:
+            if saying not in row:
+                continue  # a release snapshot keeps the columns of its day
+            if row.get(given) and not row.get(saying):
+                problems.append(Problem(file, line, saying, f"{what}, with {given}", "an empty cell"))
+            elif row.get(saying) and not row.get(given):
+                problems.append(Problem(file, line, given, f"a value, or no {saying} either", "an empty cell"))
+    return problems
 
 
 def review_reference_problems(file: str, rows: list[tuple[int, dict]]) -> list[Problem]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from mrcreview.citation_file import read_citation
+from mrcreview.counting import registered_trials
 from mrcreview.dependencies import recorded
 from mrcreview.loading import load_screening, load_searches, load_studies
 from mrcreview.markdown import md_escape
@@ -79,15 +80,25 @@ def update_search(search: pd.Series, screening: pd.DataFrame) -> str:
 
 
 def registry_checks(studies: pd.DataFrame, searches: pd.DataFrame) -> str:
-    """Which registry statuses `make refresh` confirmed and which were typed by hand.
+    """Which trial registry statuses `make refresh` confirmed and which were typed by hand.
 
-    A status counts as confirmed by `make refresh` only when its check date is the date of a refresh run:
-    a refresh writes both at once, and a status it could not confirm keeps its old date. A
-    registry_updated date alone is not enough, as a later hand edit leaves it in place."""
+    Only trials count (counting.registered_trials): a PROSPERO number registers a review, whose record
+    nothing here checks, and the line says so. A status counts as confirmed by `make refresh` only when
+    its check date is the date of a refresh run: a refresh writes both at once, and a status it could not
+    confirm keeps its old date. A registry_updated date alone is not enough, as a later hand edit leaves
+    it in place."""
     runs = {as_date(run) for run in searches.loc[searches["run_by"] == UPDATE_SEARCH, "run_on"].dropna()}
-    registered = studies[studies["registry_id"].notna()]
+    registered = registered_trials(studies)
+    reviews = studies[studies["registry_id"].notna() & ~studies.index.isin(registered.index)]
+    not_trials = (
+        f" Not counted: {_listed_ids(reviews)}, the registration of"
+        f" {'a systematic review, not of a trial' if len(reviews) == 1 else 'systematic reviews, not of trials'};"
+        f" {'its record is' if len(reviews) == 1 else 'their records are'} not checked here."
+        if len(reviews)
+        else ""
+    )
     if registered.empty:
-        return "**Trial registries**: no study in the dataset has a registry number."
+        return f"**Trial registries**: no study in the dataset has a trial registry's number.{not_trials}"
     automatic = registered.apply(
         lambda row: bool(NCT.fullmatch(row["registry_id"])) and as_date(row["status_checked"]) in runs, axis=1
     )
@@ -102,9 +113,13 @@ def registry_checks(studies: pd.DataFrame, searches: pd.DataFrame) -> str:
         parts.append(f"no status has yet been confirmed at a registry by {UPDATE_SEARCH_NAMED}")
     by_hand = registered[~automatic]
     for checked, rows in by_hand.groupby("status_checked", sort=True):
-        ids = ", ".join(md_escape(r) for r in sorted(rows["registry_id"]))
-        parts.append(f"typed by hand, last checked by hand on {day(checked)}: {ids}")
-    return f"**Trial registries** ({len(registered)} studies with a registry number): " + "; ".join(parts) + "."
+        parts.append(f"typed by hand, last checked by hand on {day(checked)}: {_listed_ids(rows)}")
+    trials = f"{len(registered)} registered {'trial' if len(registered) == 1 else 'trials'}"
+    return f"**Trial registries** ({trials}): " + "; ".join(parts) + "." + not_trials
+
+
+def _listed_ids(studies: pd.DataFrame) -> str:
+    return ", ".join(md_escape(number) for number in sorted(studies["registry_id"]))
 
 
 def literature_searched_to(searches: pd.DataFrame) -> str:

@@ -51,6 +51,16 @@ def measured(row) -> str:
     return ", ".join(str(part) for part in parts)
 
 
+def patients(row) -> str:
+    """A study's number of patients with what it counts, in the source's word ("1,194 eligible",
+    "364 planned", "278 patients"); "not reported" without one."""
+    if pd.isna(row["n_patients"]):
+        return "not reported"
+    n = f"{int(row['n_patients']):,}"
+    kind = row.get("n_patients_kind")
+    return f"{n} patients" if pd.isna(kind) or kind == "patients" else f"{n} {kind}"
+
+
 def fraction(row: pd.Series) -> str | None:
     if pd.isna(row["numerator"]) or pd.isna(row["denominator"]):
         return None

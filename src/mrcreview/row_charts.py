@@ -16,7 +16,7 @@ import altair as alt
 import pandas as pd
 
 from mrcreview.numbers import _percent, format_value, fraction
-from mrcreview.synthesis import interval_text, with_intervals
+from mrcreview.synthesis import interval_text, interval_with_level, level_text, with_intervals
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 MARK_COLOUR = OKABE_ITO[0]
@@ -47,15 +47,26 @@ def value_only(row: pd.Series) -> str:
     return format_value(row.drop(["ci_lower_text", "ci_upper_text"], errors="ignore"))
 
 
-def interval_only(row: pd.Series) -> str:
-    """The interval as printed beside the plot: a stated interval as the source reported it."""
+def interval_only(row: pd.Series, with_level: bool) -> str:
+    """The interval as printed beside the plot: a stated interval as the source reported it. Its level
+    is printed with it unless the column's heading gives the one level of every interval (estimate_heading)."""
+    if pd.isna(row["low"]):
+        return ""
     if row["interval_source"] == "stated" and pd.notna(row.get("ci_lower_text")):
         low, high = row["ci_lower_text"], row["ci_upper_text"]
         if row["unit"] == "proportion":
             low, high = _percent(low).rstrip("%"), _percent(high)
-        level = float(row["ci_level"])
-        return f"{low}–{high}" if level == 0.95 else f"{level * 100:g}% CI {low}–{high}"
-    return interval_text(row).replace("%–", "–") if pd.notna(row["low"]) else ""
+        shown = f"{low}–{high}"
+    else:
+        shown = interval_text(row).replace("%–", "–")
+    return f"{level_text(row['level'])} {shown}" if with_level else shown
+
+
+def estimate_heading(levels: set[float]) -> str:
+    """The printed estimates' heading: with the level when every interval has the same one."""
+    if not levels:
+        return "Estimate"
+    return f"Estimate ({level_text(next(iter(levels)))})" if len(levels) == 1 else "Estimate (CI)"
 
 
 def chart_rows(
@@ -66,11 +77,12 @@ def chart_rows(
     in lines. The first 1.4 lines hold the columns' headings."""
     rows = with_intervals(outcomes).sort_values(["outcome", "outcome_id"] if outcome_first else "outcome_id")
     rows = rows.reset_index(drop=True)
+    one_level = rows["level"].dropna().nunique() <= 1
     records, cursor = [], 1.4
     for _, row in rows.iterrows():
         label = row_label(row, outcome_first)
         mid = cursor + len(label) + 0.6
-        interval = interval_only(row)
+        interval = interval_only(row, with_level=not one_level)
         records.append(
             {
                 "short_name": str(row["short_name"]),
@@ -83,7 +95,8 @@ def chart_rows(
                 "high": None if pd.isna(row["high"]) else float(row["high"]),
                 "shown": format_value(row),
                 "estimate": value_only(row) + (f" ({interval})" if interval else ""),
-                "interval": f"{interval_text(row)} ({row['interval_source']})",
+                "interval": f"{interval_with_level(row)} ({row['interval_source']})",
+                "level": None if pd.isna(row["level"]) else float(row["level"]),
                 "n": fraction(row) or "",
                 "n_said": fraction(row) or "not reported",
                 "said": f"{row['short_name']}, {row['arm']}, {row['outcome']}: {format_value(row)}",
@@ -124,7 +137,7 @@ def tooltip(forest: bool) -> list[alt.Tooltip]:
     """What tapping or hovering a row shows, in the words of the page."""
     shown = [alt.Tooltip("shown:N", title="Estimate" if forest else "Value")]
     if forest:
-        shown.append(alt.Tooltip("interval:N", title="95% CI"))
+        shown.append(alt.Tooltip("interval:N", title="Confidence interval"))
     return [
         alt.Tooltip("short_name:N", title="Study"),
         alt.Tooltip("arm:N", title="Arm or group"),
@@ -152,7 +165,7 @@ def chart_rows_figure(
     ratio = units != {"proportion"}
     rows, height = chart_rows(outcomes, outcome_first, colour)
     domain = x_domain(rows, ratio)
-    value_column = ("estimate", "Estimate (95% CI)") if forest else ("shown", "Value")
+    value_column = ("estimate", estimate_heading(set(rows["level"].dropna()))) if forest else ("shown", "Value")
     estimate_px = column_px(rows[value_column[0]], value_column[1])
     n_px = column_px(rows["n"], "n/N") if rows["n"].any() else 0
     range_end = {"expr": f"width - {estimate_px + n_px + GAP_PX}"}

@@ -14,16 +14,18 @@ from mrcreview.dependencies import recorded
 from mrcreview.findings_rules import DOMAINS
 from mrcreview.loading import load_findings_data, load_outcomes, load_studies
 from mrcreview.markdown import markdown_table, md_escape
-from mrcreview.numbers import format_value, fraction
+from mrcreview.numbers import format_value, fraction, patients
 from mrcreview.register import number_link
-from mrcreview.synthesis import interval_text, with_intervals
+from mrcreview.synthesis import interval_with_level, with_intervals
 
 NOT_ASSESSED = "not assessed"
 MIN_PATIENTS = 400  # fewer patients than this across an outcome's studies: a signal of imprecision
-MAX_WIDTH = 0.20  # a proportion's 95% interval wider than 20 percentage points: a signal of imprecision
+MAX_WIDTH = 0.20  # a proportion's interval wider than 20 percentage points: a signal of imprecision
 RATIOS = {"hazard_ratio", "odds_ratio", "relative_risk"}
 # GRADE's starting level by design: randomised trials high, other primary studies low. A review's level
 # is that of the studies it pools, which the data do not record.
+# Designs that pool other studies: their patients may also be those of another study of the same outcome.
+POOLED = {"individual participant data meta-analysis", "systematic review and meta-analysis"}
 NON_RANDOMISED = {
     "single-arm phase II",
     "prospective cohort",
@@ -46,7 +48,7 @@ def summary_rule() -> str:
         "the starting level by design (randomised trials high, other primary studies low; a review's, and that"
         " of a study not yet identified, is not set by rule); indirectness where a study's patients had no"
         f" metastases; imprecision where the studies hold fewer than {MIN_PATIENTS} patients in all, a ratio's"
-        f" interval includes 1, a proportion's 95% interval is wider than {WIDTH}, or an estimate has no interval"
+        f" interval includes 1, a proportion's interval is wider than {WIDTH}, or an estimate has no interval"
     )
 
 
@@ -84,17 +86,34 @@ def findings(
 
 
 def studies_cell(finding: Finding) -> str:
-    names = sorted(finding.studies["short_name"], key=str.casefold)
-    return f"{counted(len(names), 'study', 'studies')}: " + ", ".join(md_escape(name) for name in names)
+    """Each study by name with its patients, counted as its source counts them (eligible, randomised...)."""
+    studies = finding.studies.sort_values("short_name", key=lambda names: names.str.casefold())
+    counts = [
+        md_escape(patients(row)) if pd.notna(row["n_patients"]) else "patients not reported"
+        for _, row in studies.iterrows()
+    ]
+    named = [f"{md_escape(name)} ({count})" for name, count in zip(studies["short_name"], counts, strict=True)]
+    return f"{counted(len(named), 'study', 'studies')}: " + ", ".join(named)
 
 
-def patients_cell(finding: Finding) -> str:
+def patients_cell(finding: Finding) -> str | None:
+    """The patients of several studies in all, or None for one study (its count is beside its name). A
+    meta-analysis pools other studies, and which ones is not recorded: beside another study, its patients
+    may be those of that study, so the total is not stated as a count of different patients."""
     n = finding.studies["n_patients"]
+    if len(n) < 2:
+        return None
     if n.isna().all():
-        return "not reported"
-    shown = f"{int(n.sum()):,}"
+        return "patients not reported"
     missing = int(n.isna().sum())
-    return shown + (f" (not reported for {missing} of {counted(len(n), 'study', 'studies')})" if missing else "")
+    shown = f"{int(n.sum()):,} patients in all" + (
+        f" (not reported for {missing} of {counted(len(n), 'study', 'studies')})" if missing else ""
+    )
+    if set(finding.studies["design"]) & POOLED:
+        shown += (
+            ", but patients may be counted in more than one study: which studies a meta-analysis pooled is not recorded"
+        )
+    return shown
 
 
 def designs_cell(finding: Finding) -> str:
@@ -115,7 +134,7 @@ def _estimate(row: pd.Series) -> str:
     if fraction(row):
         shown.append(f"n/N {fraction(row)}")
     if row["interval_source"] == "Wilson":
-        shown.append(f"95% CI {interval_text(row)} (Wilson)")
+        shown.append(f"{interval_with_level(row)} (Wilson)")
     elif row["interval_source"] != "stated":
         shown.append("no interval")
     group = md_escape(row["arm"]) + (f", {md_escape(row['timepoint'])}" if pd.notna(row["timepoint"]) else "")
@@ -198,15 +217,15 @@ def signals_cell(finding: Finding) -> str:
 
 def evidence_cell(finding: Finding) -> str:
     """Studies, patients, designs and setting in one cell: the table stays readable on a narrow screen."""
-    patients = patients_cell(finding)
-    patients = "patients not reported" if patients == "not reported" else f"{patients} patients"
-    return f"{studies_cell(finding)}; {patients}; {designs_cell(finding)}. Setting: {setting_cell(finding)}"
+    in_all = patients_cell(finding)
+    said = [studies_cell(finding), *([in_all] if in_all else []), designs_cell(finding)]
+    return f"{'; '.join(said)}. Setting: {setting_cell(finding)}"
 
 
 COLUMNS = {
     "Outcome": lambda f: md_escape(f.outcome),
     "Studies, patients, designs and setting": evidence_cell,
-    "Estimates (95% interval)": estimates_cell,
+    "Estimates, each with its interval and its level": estimates_cell,
     "Certainty (GRADE)": certainty_cell,
     "Signals computed by rule (not a certainty rating)": signals_cell,
 }

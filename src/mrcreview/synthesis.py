@@ -11,7 +11,10 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from mrcreview.numbers import interval
+
 MIN_STUDIES_TO_POOL = 3
+WILSON_LEVEL = 0.95  # the level of the intervals this book computes; a stated one keeps its own
 
 
 def wilson_interval(numerator: int, denominator: int, level: float = 0.95) -> tuple[float, float]:
@@ -26,21 +29,36 @@ def wilson_interval(numerator: int, denominator: int, level: float = 0.95) -> tu
 
 
 def with_intervals(outcomes: pd.DataFrame) -> pd.DataFrame:
-    """Add low, high and interval_source: 'stated', 'Wilson', 'none (percentage only)' for a proportion
-    without numerator and denominator, or 'none stated' for another estimate without its interval."""
+    """Add low, high, level and interval_source: 'stated' (at the level the row states), 'Wilson' (at
+    WILSON_LEVEL), 'none (percentage only)' for a proportion without numerator and denominator, or
+    'none stated' for another estimate without its interval."""
     rows = outcomes.copy()
-    low, high, source = [], [], []
+    low, high, level, source = [], [], [], []
     for _, row in rows.iterrows():
         if pd.notna(row["ci_lower"]) and pd.notna(row["ci_upper"]):
             low.append(row["ci_lower"]), high.append(row["ci_upper"]), source.append("stated")
+            level.append(float(row["ci_level"]))
         elif row["unit"] == "proportion" and pd.notna(row["numerator"]) and pd.notna(row["denominator"]):
-            a, b = wilson_interval(int(row["numerator"]), int(row["denominator"]))
-            low.append(a), high.append(b), source.append("Wilson")
+            a, b = wilson_interval(int(row["numerator"]), int(row["denominator"]), WILSON_LEVEL)
+            low.append(a), high.append(b), level.append(WILSON_LEVEL), source.append("Wilson")
         else:
             why = "none (percentage only)" if row["unit"] == "proportion" else "none stated"
-            low.append(np.nan), high.append(np.nan), source.append(why)
-    rows["low"], rows["high"], rows["interval_source"] = low, high, source
+            low.append(np.nan), high.append(np.nan), level.append(np.nan), source.append(why)
+    rows["low"], rows["high"], rows["level"], rows["interval_source"] = low, high, level, source
     return rows
+
+
+def level_text(level: float) -> str:
+    """0.99 -> '99% CI'."""
+    return f"{level * 100:g}% CI"
+
+
+def interval_with_level(row: pd.Series) -> str:
+    """An interval as readers see it, always with its level: a stated one in the source's digits
+    ("99% CI 1.3–6.9"), a computed one rounded ("95% CI 14.2%–40.2%"); "not available" without one."""
+    if row["interval_source"] == "stated":
+        return interval(row) or "not available"
+    return f"{level_text(row['level'])} {interval_text(row)}" if pd.notna(row["low"]) else "not available"
 
 
 def interval_text(row: pd.Series) -> str:

@@ -9,9 +9,9 @@ from mrcreview.data_rules import OTHER_SOURCES
 from mrcreview.dependencies import recorded
 from mrcreview.loading import load_outcomes, load_studies
 from mrcreview.markdown import cite, markdown_table, md_code, md_escape
-from mrcreview.numbers import format_value, fraction
+from mrcreview.numbers import format_value, fraction, patients
 from mrcreview.register import number_link
-from mrcreview.synthesis import interval_text, with_intervals
+from mrcreview.synthesis import interval_with_level, with_intervals
 
 PATHWAY_COLUMNS = {
     "setting": "Setting",
@@ -66,6 +66,9 @@ def table_numbers(outcomes: pd.DataFrame) -> str:
     return table_with_note(["Study", "Arm or group", "Outcome", "Time point", "Value", "n/N", "Source"], rows)
 
 
+CI_HEADING = "Confidence interval"  # each cell gives its own level: a source may state 99%, not 95%
+
+
 def table_forest(rows: pd.DataFrame) -> str:
     body = []
     for _, row in with_intervals(rows).iterrows():
@@ -76,13 +79,13 @@ def table_forest(rows: pd.DataFrame) -> str:
                 md_escape(row["outcome"]),
                 md_escape(row["timepoint"]) if pd.notna(row["timepoint"]) else "",
                 number_link(row["outcome_id"], format_value(row)),
-                md_escape(interval_text(row)),
+                md_escape(interval_with_level(row)),
                 md_escape(row["interval_source"]),
                 md_escape(fraction(row) or ""),
                 cite(row["citation_key"]),
             ]
         )
-    header = ["Study", "Arm or group", "Outcome", "Time point", "Estimate", "95% CI", "Interval", "n/N", "Source"]
+    header = ["Study", "Arm or group", "Outcome", "Time point", "Estimate", CI_HEADING, "Interval", "n/N", "Source"]
     return table_with_note(header, body)
 
 
@@ -95,10 +98,6 @@ def numbered_table(name: str | None, caption: str, table: str) -> str:
     if name is None:
         return f"**{md_escape(caption)}**\n\n{table}\n{note}"
     return f":::{{table}} {md_escape(caption)}\n:name: {name}\n\n{table}\n:::\n{note}"
-
-
-def _n(value) -> str:
-    return f"{int(value):,}" if pd.notna(value) else "not reported"
 
 
 def registry_dates(row: pd.Series) -> str:
@@ -117,6 +116,13 @@ STATUS_ORDER = ["recruiting", "ongoing", "completed", "terminated", "not applica
 NOT_RECORDED = "not recorded"
 
 
+def primary_outcome(row: pd.Series) -> str:
+    """The primary outcome and where it was seen; never guessed where no source seen states it."""
+    if pd.isna(row["primary_outcome"]):
+        return NOT_RECORDED
+    return f"{md_escape(row['primary_outcome'])} (seen in: {md_escape(row['primary_outcome_source'])})"
+
+
 def table_trial_tracker(studies: pd.DataFrame, released: dict[str, str] | None = None) -> str:
     """The registered trials (a trial registry's number required; counting.TRIAL_REGISTRY), those still
     running first: population, primary outcome, size, registry number, status and when it was last checked,
@@ -132,8 +138,8 @@ def table_trial_tracker(studies: pd.DataFrame, released: dict[str, str] | None =
                 md_escape(row["short_name"]),
                 md_escape(row["design"]),
                 md_escape(row["population"]),
-                NOT_RECORDED,  # studies.csv has no primary outcome yet; none is guessed
-                _n(row["n_patients"]),
+                primary_outcome(row),
+                md_escape(patients(row)),
                 md_escape(row["registry_id"]),
                 md_escape(row["status"])
                 + (
@@ -151,7 +157,7 @@ def table_trial_tracker(studies: pd.DataFrame, released: dict[str, str] | None =
         "Design",
         "Population",
         "Primary outcome",
-        "Patients (planned or enrolled)",
+        "Patients",
         "Registry number",
         "Status",
         "Checked",
@@ -159,6 +165,21 @@ def table_trial_tracker(studies: pd.DataFrame, released: dict[str, str] | None =
         "Source",
     ]
     return markdown_table(header, rows)
+
+
+def table_studies(studies: pd.DataFrame) -> str:
+    """Studies, registered or not: design, population and patients as their sources give them."""
+    rows = [
+        [
+            md_escape(row["short_name"]),
+            md_escape(row["design"]),
+            md_escape(row["population"]),
+            md_escape(patients(row)),
+            cite(row["citation_key"]),
+        ]
+        for _, row in studies.sort_values("short_name", key=lambda names: names.str.casefold()).iterrows()
+    ]
+    return markdown_table(["Study", "Design", "Population", "Patients", "Source"], rows)
 
 
 EVIDENCE_HEADING = "Evidence in this chapter"
@@ -178,7 +199,7 @@ def evidence_summary(studies: pd.DataFrame, outcomes: pd.DataFrame) -> str:
     unknown = used["design"] == "not identified"
     lines = []
     for _, row in used[~unknown].iterrows():
-        n = f"n = {_n(row['n_patients'])}" if pd.notna(row["n_patients"]) else "n not reported"
+        n = f"n = {md_escape(patients(row))}" if pd.notna(row["n_patients"]) else "n not reported"
         lines.append(f"- {md_escape(row['short_name'])}: {md_escape(row['design'])}, {n} {cite(row['citation_key'])}")
     if unknown.any():
         numbers = sorted(int(ref) for ref in used.loc[unknown, "review_ref"].dropna())
@@ -261,7 +282,7 @@ def table_searches(searches: pd.DataFrame) -> str:
                 md_escape(window),
                 UPDATE_SEARCH_NAMED if row["run_by"] == UPDATE_SEARCH else md_escape(row["run_by"]),
                 md_escape(row["run_on"].isoformat()) if pd.notna(row["run_on"]) else _not_run(row["run_by"]),
-                _n(row["found"]) if pd.notna(row["found"]) else "not reported",
+                f"{int(row['found']):,}" if pd.notna(row["found"]) else "not reported",
                 md_escape(row["source_location"]),
             ]
         )

@@ -136,6 +136,7 @@ def print_book(root: Path, singlehtml: Path, output: Path) -> None:
         page.pdf(
             path=str(output),
             format="A4",
+            prefer_css_page_size=True,  # the widest tables on landscape pages (mrcreview.css)
             print_background=True,
             margin={"top": "18mm", "bottom": "18mm", "left": "15mm", "right": "15mm"},
             display_header_footer=True,

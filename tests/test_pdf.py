@@ -32,7 +32,8 @@ def test_no_pdf_when_the_site_does_not_build(rebuildable_project):
     project = rebuildable_project
     site = site_digest(project / "_build" / "html")
     chapter = project / "book" / "rationale.md"
-    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nSee {ref}`no-such-label`.\n", encoding="utf-8")
+    failing = "\n```{code-cell} ipython3\nraise ValueError('a cell that raises')\n```\n"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + failing, encoding="utf-8")
     result = run_module("pdf", cwd=project)
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == "pdf: the site did not build; no PDF was written."

@@ -1,5 +1,8 @@
 """Tables are generated from data, cite their sources, and never let data inject markup."""
 
+import re
+
+import markdown_it
 import pandas as pd
 
 import mrcreview
@@ -191,3 +194,28 @@ def test_a_chapters_evidence_list_names_unidentified_works_in_one_sentence(minim
     assert len(lines) == 2 and "not identified, n not reported" not in text and "Review reference" not in text
     assert "(its references 33 and 74)" in lines[1] and lines[1].count("{cite:p}`smith2020alpha`") == 1
     assert lines[1].endswith("see {doc}`references-to-identify`.")
+
+
+def test_the_data_dictionary_shows_patterns_and_values_marked_in_backticks_as_code():
+    field = {
+        "name": "record_id",
+        "type": "string",
+        "description": "`other:<surname>-<year>` or `a|b`, then <script> | {cite:p}`x` and a lone ` here",
+        "constraints": {"required": True, "pattern": "(pmid:[0-9]+|other:[a-z]+)"},
+    }
+    descriptor = {"resources": [{"name": "log", "schema": {"fields": [field]}}]}
+    html = (
+        markdown_it.MarkdownIt("commonmark").enable("table").render(mrcreview.table_data_dictionary(descriptor, "log"))
+    )
+    cells = re.findall(r"<td>(.*?)</td>", html)
+    assert len(cells) == 4  # no | in a pattern or a description ends its cell
+    assert cells[2] == "required, pattern <code>(pmid:[0-9]+|other:[a-z]+)</code>"
+    # an odd number of backticks: all of it text, escaped
+    assert "<code>" not in cells[3] and "&lt;script&gt; | {cite:p}`x` and a lone ` here" in cells[3]
+    field["description"] = "`other:<surname>-<year>` or `a|b`, then <script> | text"
+    html = (
+        markdown_it.MarkdownIt("commonmark").enable("table").render(mrcreview.table_data_dictionary(descriptor, "log"))
+    )
+    assert re.findall(r"<td>(.*?)</td>", html)[3] == (
+        "<code>other:&lt;surname&gt;-&lt;year&gt;</code> or <code>a|b</code>, then &lt;script&gt; | text"
+    )

@@ -45,14 +45,11 @@ def words(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pages(pdf) -> list[str]:
-    return [words(page.extract_text()) for page in pdf.pages]
-
-
-def printed_sizes(pdf) -> list[tuple[float, str, int]]:
-    """Each run of text with its size on paper in points, and its page: the font size times the vertical scale
-    of the text matrix and of the current matrix (Chromium draws CSS pixels into points through the latter)."""
-    runs = []
+def read(pdf) -> tuple[list[str], list[tuple[float, str, int]]]:
+    """The PDF read once: each page's text, and each run of text with its size on paper in points and its
+    page. The size is the font size times the vertical scale of the text matrix and of the current matrix
+    (Chromium draws CSS pixels into points through the latter)."""
+    pages, runs = [], []
     for number, page in enumerate(pdf.pages, 1):
 
         def visit(text, cm, tm, font, size, number=number):
@@ -60,8 +57,18 @@ def printed_sizes(pdf) -> list[tuple[float, str, int]]:
                 scale = (tm[2] ** 2 + tm[3] ** 2) ** 0.5 * (cm[2] ** 2 + cm[3] ** 2) ** 0.5
                 runs.append((size * scale, text, number))
 
-        page.extract_text(visitor_text=visit)
-    return runs
+        pages.append(words(page.extract_text(visitor_text=visit)))
+    return pages, runs
+
+
+@pytest.fixture(scope="module")
+def pages(read) -> list[str]:
+    return read[0]
+
+
+@pytest.fixture(scope="module")
+def printed_sizes(read) -> list[tuple[float, str, int]]:
+    return read[1]
 
 
 def chapters() -> list[tuple[int | None, str]]:
@@ -91,9 +98,9 @@ def test_pdf_of_the_book_has_every_chapter_the_figures_and_the_latest_numbers(pr
     assert "Executing notebook" not in (printed / "_build_pdf.log").read_text(encoding="utf-8")
 
 
-def test_chapter_headings_carry_the_numbers_the_site_gives_them(pdf):
+def test_chapter_headings_carry_the_numbers_the_site_gives_them(printed_sizes):
     # headings only: text printed larger than the body's 12 pt (the contents list is body text)
-    headings = words(" ".join(text for size, text, _ in printed_sizes(pdf) if size > 16))
+    headings = words(" ".join(text for size, text, _ in printed_sizes if size > 16))
     numbered = [(number, title) for number, title in chapters() if number]
     assert len(numbered) >= 15
     for number, title in numbered:
@@ -112,8 +119,8 @@ def test_every_page_has_the_running_header_and_its_number(pages):
         assert f"Page {number} of {len(pages)}" in text, number
 
 
-def test_no_text_is_printed_below_8_pt_charts_included_and_none_asks_to_hover(pdf, pages):
-    runs = printed_sizes(pdf)
+def test_no_text_is_printed_below_8_pt_charts_included_and_none_asks_to_hover(printed_sizes, pages):
+    runs = printed_sizes
     # chart text is text in the PDF: Chromium draws each chart's static SVG with its fonts, not as paths
     titles = [row["title"] for row in csv.DictReader((ROOT / "data" / "figures.csv").open(encoding="utf-8"))]
     drawn = words(" ".join(text for _, text, _ in runs))

@@ -2,6 +2,7 @@
 
 import contextlib
 import fcntl
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -86,19 +87,34 @@ def built_project(tmp_path_factory) -> Path:
     return built
 
 
-@pytest.fixture
-def rebuildable_project(built_project, tmp_path_factory, request) -> Path:
+@contextlib.contextmanager
+def rebuildable_copy(built_project: Path, tmp_path_factory, module) -> Path:
     """A private copy of the built project where it was built, so that building it again is incremental.
 
     Sphinx keeps absolute paths in its saved state and starts afresh in a project that moved, so every such
-    copy is at that one path: the modules using it are in REBUILDING, which one worker runs."""
-    module = Path(request.module.__file__).relative_to(Path(__file__).parents[1]).as_posix()
+    copy is at that one path, held by one test (or one module's fixture) at a time: the modules using it are in
+    REBUILDING, which one worker runs."""
+    module = Path(module.__file__).relative_to(Path(__file__).parents[1]).as_posix()
     assert module in REBUILDING, f"{module} builds the built project again: add it to REBUILDING in {__file__}"
     folder = session_folder(tmp_path_factory)
     project = folder / "rebuildable" / "project"
     with locked(folder / "rebuildable.lock"):
         shutil.rmtree(project, ignore_errors=True)
         yield shutil.copytree(built_project, project, symlinks=True)
+
+
+@pytest.fixture
+def rebuildable_project(built_project, tmp_path_factory, request) -> Path:
+    """A rebuildable copy of the built project for one test (see rebuildable_copy)."""
+    with rebuildable_copy(built_project, tmp_path_factory, request.module) as project:
+        yield project
+
+
+@pytest.fixture(scope="module")
+def rebuildable(built_project, tmp_path_factory, request):
+    """For a module-scoped fixture that builds once: `with rebuildable() as project:` holds a rebuildable copy
+    of the built project for the with block alone (see rebuildable_copy)."""
+    return functools.partial(rebuildable_copy, built_project, tmp_path_factory, request.module)
 
 
 @pytest.fixture(scope="module")

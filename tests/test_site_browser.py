@@ -85,9 +85,11 @@ SPLIT_WORDS = """([selector, word]) => [...document.querySelectorAll(selector)].
 # A number is everything between spaces that holds a digit (54/460, 2026-11-28, 14–24): never broken.
 # A word may break after its hyphen (watch-and-|wait), as type does, but nowhere else.
 TABLE_WORD, HEADING_WORD = r"\S*\d\S*|[^\s-]+-?", r"[^\s-]+-?"
-# The data dictionary (the tables with a Rules column) holds validation patterns ([0-9]{4}-...|...) and
-# placeholders (doi:<DOI>), code rather than words: it is not held to this.
-TABLE_CELLS = "article table:not(:has(td[data-label='Rules'])) td, article table th"
+TABLE_CELLS = "article table td, article table th"
+# Each piece of a validation pattern in the data dictionary (code in a Rules cell, skipped above; Sphinx makes
+# each piece of code between spaces a span.pre) and the number of lines it is laid out on.
+PATTERN_LINES = """() => [...document.querySelectorAll("article td[data-label='Rules'] code .pre")].map(piece =>
+  [piece.textContent, new Set([...piece.getClientRects()].filter(r => r.width).map(r => Math.round(r.top))).size])"""
 
 # Per chart: text drawn outside the chart or cut short; overlapping visible bars (a stacked bar); the
 # values printed in the chart; and those of its table (the Value or Estimate column, without interval).
@@ -153,6 +155,7 @@ def visit(page, site, path: Path, width: int) -> dict:
         "marks": [chart.locator(MARKS).count() for chart in page.locator(".vega-chart").all()],
         "axe": page.evaluate(AXE_VIOLATIONS),
         "split_in_tables": page.evaluate(SPLIT_WORDS, [TABLE_CELLS, TABLE_WORD]),
+        "patterns": page.evaluate(PATTERN_LINES),
         "split_in_headings": page.evaluate(SPLIT_WORDS, ["article h1, article h2, article h3", HEADING_WORD]),
         "chart_reading": page.evaluate(CHART_READING),
         "caption_contrast": page.evaluate(CAPTION_CONTRAST),
@@ -261,6 +264,9 @@ def test_no_word_or_number_in_a_table_is_split_across_lines(visits, width):
     for page, facts in visits[width].items():
         assert facts["split_in_tables"] == [], (page, facts["split_in_tables"][:10])
     assert sum(len(facts["tables"]) for facts in visits[width].values()) >= 10
+    # a validation pattern breaks at its spaces alone, its table scrolling sideways where a piece is wider
+    patterns = [pattern for facts in visits[width].values() for pattern in facts["patterns"]]
+    assert len(patterns) >= 10 and [p for p in patterns if p[1] != 1] == []
 
 
 @pytest.mark.parametrize("width", [PHONE, LAPTOP])

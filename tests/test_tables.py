@@ -1,5 +1,8 @@
 """Tables are generated from data, cite their sources, and never let data inject markup."""
 
+import re
+
+import markdown_it
 import pandas as pd
 
 import mrcreview
@@ -240,3 +243,28 @@ def test_a_table_of_studies_lists_them_whether_or_not_a_registry_holds_them(mini
     rows = [[cell.strip() for cell in line.strip("|").split(" | ")] for line in table.splitlines()[2:]]
     assert [row[0] for row in rows] == ["Alpha trial", "Beta cohort"]
     assert rows[1][1:4] == ["prospective cohort", "Adults after treatment", "40 enrolled"]
+
+
+def test_the_data_dictionary_shows_patterns_and_values_marked_in_backticks_as_code():
+    field = {
+        "name": "record_id",
+        "type": "string",
+        "description": "`other:<surname>-<year>` or `a|b`, then <script> | {cite:p}`x` and a lone ` here",
+        "constraints": {"required": True, "pattern": "(pmid:[0-9]+|other:[a-z]+)"},
+    }
+    descriptor = {"resources": [{"name": "log", "schema": {"fields": [field]}}]}
+    html = (
+        markdown_it.MarkdownIt("commonmark").enable("table").render(mrcreview.table_data_dictionary(descriptor, "log"))
+    )
+    cells = re.findall(r"<td>(.*?)</td>", html)
+    assert len(cells) == 4  # no | in a pattern or a description ends its cell
+    assert cells[2] == "required, pattern <code>(pmid:[0-9]+|other:[a-z]+)</code>"
+    # an odd number of backticks: all of it text, escaped
+    assert "<code>" not in cells[3] and "&lt;script&gt; | {cite:p}`x` and a lone ` here" in cells[3]
+    field["description"] = "`other:<surname>-<year>` or `a|b`, then <script> | text"
+    html = (
+        markdown_it.MarkdownIt("commonmark").enable("table").render(mrcreview.table_data_dictionary(descriptor, "log"))
+    )
+    assert re.findall(r"<td>(.*?)</td>", html)[3] == (
+        "<code>other:&lt;surname&gt;-&lt;year&gt;</code> or <code>a|b</code>, then &lt;script&gt; | text"
+    )

@@ -23,6 +23,27 @@ def md_code(text: str) -> str:
     return f"{fence} {text} {fence}" if longest else f"{fence}{text}{fence}"
 
 
+def md_cell_code(text: str) -> str:
+    """Inline code in a pipe table's cell: its | escaped, else it would end the cell (shown as |)."""
+    return md_code(text).replace("|", "\\|")
+
+
+def md_text_and_code(text: str) -> str:
+    """Text in which `backticks` mark code, as a Table Schema description may (its values are CommonMark):
+    the code shown literally, in a pipe table's cell, the rest escaped. An unpaired backtick is text."""
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:
+        return md_escape(text)
+    return "".join(md_cell_code(part) if index % 2 else _escaped_with_spaces(part) for index, part in enumerate(parts))
+
+
+def _escaped_with_spaces(text: str) -> str:
+    """md_escape, keeping a space at either end: it separates the text from the code beside it."""
+    before = " " if text[:1].isspace() else ""
+    after = " " if text[-1:].isspace() and text.strip() else ""
+    return before + md_escape(text) + after
+
+
 def md_code_block(text: str, language: str = "") -> str:
     """A fenced code block that no line of the text can close."""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)

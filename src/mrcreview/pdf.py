@@ -73,10 +73,37 @@ def copy_site_state(root: Path, work: Path) -> bool:
     return True
 
 
+# The single page, as the singlehtml builder names it after the book's root document (_toc.yml).
+ROOT_PAGE = "book/index.html"
+
+
+def printed_page(singlehtml: Path) -> Path:
+    """The single page, copied to where its links lead from.
+
+    The singlehtml builder writes every link of the page relative to its output folder (_static/...,
+    and book/index.html#... for a link to a place in the page itself) but writes the page to book/index.html:
+    opened there, it would have no styles and each of its links to itself would lead to a missing file."""
+    top = singlehtml / "print.html"
+    shutil.copyfile(singlehtml / ROOT_PAGE, top)
+    return top
+
+
+# The PDF links to the web (https) and to places in the book. A link to the page itself by its name becomes
+# a link to the place; any other (a data file to download, the search page) would lead into the folder the
+# book was printed from, so its text stays and the link goes.
+LINKS_A_PDF_KEEPS = """rootPage => {
+  const itself = new URL(rootPage, document.baseURI).href;
+  for (const a of document.querySelectorAll('a[href]')) {
+    const url = new URL(a.href);
+    const page = url.href.slice(0, url.href.length - url.hash.length);
+    if (page === itself) a.setAttribute('href', url.hash);
+    else if (url.protocol !== 'https:' && page !== location.href.split('#')[0]) a.removeAttribute('href');
+  }
+}"""
+
+
 def build_pdf(root: Path, output: Path | None = None) -> int:
     """Print styles replace each interactive chart by its static SVG, so the figures appear."""
-    from playwright.sync_api import sync_playwright
-
     output = (output or root / "_build" / "book.pdf").resolve()
     if build_site(root) != 0:
         print("pdf: the site did not build; no PDF was written.", file=sys.stderr)
@@ -89,16 +116,27 @@ def build_pdf(root: Path, output: Path | None = None) -> int:
         if run_sphinx(root, work, log, builder="singlehtml") != 0:
             print(f"pdf: the single-page build failed (full log: {log}); no PDF was written.", file=sys.stderr)
             return 1
-    page_file = work / "_build" / "singlehtml" / "book" / "index.html"
+    print_book(root, work / "_build" / "singlehtml", output)
+    print(f"pdf: written to {output}")
+    return 0
+
+
+def print_book(root: Path, singlehtml: Path, output: Path) -> None:
+    """Chromium prints the single page to output, with the running header and the page numbers."""
+    from playwright.sync_api import sync_playwright
+
+    page_file = printed_page(singlehtml)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(page_file.as_uri())
         page.wait_for_load_state("load")
+        page.evaluate(LINKS_A_PDF_KEEPS, ROOT_PAGE)
         page.emulate_media(media="print")
         page.pdf(
             path=str(output),
             format="A4",
+            prefer_css_page_size=True,  # the widest tables on landscape pages (mrcreview.css)
             print_background=True,
             margin={"top": "18mm", "bottom": "18mm", "left": "15mm", "right": "15mm"},
             display_header_footer=True,
@@ -106,5 +144,3 @@ def build_pdf(root: Path, output: Path | None = None) -> int:
             footer_template=FOOTER,
         )
         browser.close()
-    print(f"pdf: written to {output}")
-    return 0

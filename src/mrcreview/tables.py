@@ -8,7 +8,7 @@ from mrcreview.counting import registered_trials
 from mrcreview.data_rules import OTHER_SOURCES
 from mrcreview.dependencies import recorded
 from mrcreview.loading import load_outcomes, load_studies
-from mrcreview.markdown import cite, markdown_table, md_code, md_escape
+from mrcreview.markdown import cite, markdown_table, md_cell_code, md_code, md_escape, md_text_and_code
 from mrcreview.numbers import format_value, fraction, patients
 from mrcreview.register import number_link
 from mrcreview.synthesis import interval_with_level, with_intervals
@@ -246,21 +246,21 @@ def table_data_dictionary(descriptor: dict, resource_name: str) -> str:
         if rules.get("unique"):
             shown.append("unique")
         if "enum" in rules:
-            shown.append("one of: " + "; ".join(rules["enum"]))
+            shown.append(md_escape("one of: " + "; ".join(rules["enum"])))
         for key, word in (("minimum", "at least"), ("maximum", "at most")):
             if key in rules:
-                shown.append(f"{word} {rules[key]}")
-        if "pattern" in rules:
-            shown.append(f"pattern {rules['pattern']}")
+                shown.append(md_escape(f"{word} {rules[key]}"))
+        if "pattern" in rules:  # code: one string, never broken at its | or : as words are
+            shown.append(f"pattern {md_cell_code(rules['pattern'])}")
         for key in res["schema"].get("foreignKeys", []):
             if field["name"] in key["fields"]:
-                shown.append(f"must match {key['reference']['resource']}.{key['reference']['fields'][0]}")
+                shown.append(md_escape(f"must match {key['reference']['resource']}.{key['reference']['fields'][0]}"))
         rows.append(
             [
                 md_code(field["name"]),
                 md_escape(field["type"]),
-                md_escape(", ".join(shown)),
-                md_escape(field.get("description", "")),
+                ", ".join(shown),
+                md_text_and_code(field.get("description", "")),
             ]
         )
     return markdown_table(["Column", "Type", "Rules", "Meaning"], rows)

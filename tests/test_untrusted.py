@@ -172,6 +172,17 @@ def test_a_lone_surrogate_in_the_schema_is_refused(minimal_project):
     assert problems[0].found.startswith("U+D800 (a lone surrogate)")
 
 
+def test_a_key_is_text_too(minimal_project):
+    """A bidi control in a key of datapackage.json or CITATION.cff reorders the line a reviewer reads."""
+    descriptor = minimal_project / "data" / "datapackage.json"
+    descriptor.write_text(descriptor.read_text().replace('"name":', '"note\u202e": "x",\n  "name":', 1))
+    cff = minimal_project / "CITATION.cff"
+    cff.write_text(cff.read_text().replace("type: dataset", "type: dataset\nnote\u202e: x"))
+    problems = check_project(minimal_project)
+    assert sorted((p.file, p.line) for p in problems) == [("CITATION.cff", 5), ("data/datapackage.json", None)]
+    assert all(p.found.startswith("U+202E (a bidi control)") for p in problems)
+
+
 def test_a_message_repeats_no_line_end_or_bidi_control_of_any_value():
     problem = Problem("data/outcomes.csv", 2, "out\u202ecome", "a proportion", "0.5\n::error::forged\u2066")
     message = str(problem)

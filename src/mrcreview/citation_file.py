@@ -37,9 +37,10 @@ def _parsed(text: str) -> dict:
 
 
 def _scalars(node, key: str = ""):
-    """Every scalar value in a YAML node tree, with the mapping key it sits under."""
+    """Every scalar in a YAML node tree, keys included, with the mapping key it sits under."""
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
+            yield from _scalars(key_node)  # a bidi control in a key reorders the line a reviewer reads
             yield from _scalars(value_node, str(key_node.value))
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:

@@ -149,6 +149,12 @@ CASES = [
     Case("count-never-reached", {SEARCH: paging(1000, lambda start: ["1", "2"])}, ESEARCH + "page 2 gave no PMID"),
     Case("count-too-large", {SEARCH: paging(10**8, lambda start: ["1", "2"])}, ESEARCH + "100000000 records found"),
     Case("one-new-pmid-a-page", {SEARCH: paging(4000, lambda start: [str(start + 1)])}, ESEARCH + "more than 25 pages"),
+    Case(  # each answer in time, a search of many pages: hours at the real limits, past the workflow's
+        "slow-answers-in-time",
+        {SEARCH: lambda a: [0.3, *paging(5000, lambda start: [str(start + 1), str(start + 2)])(a)]},
+        ESEARCH + "the refresh went on for more than 1 s",
+        limits={"registry_client.DEADLINE": 0.5, "registry_client.REFRESH_DEADLINE": 1.0},
+    ),
     Case(
         "too-many-requests",
         {SEARCH: paging(5, lambda start: [str(start + 1), str(start + 2)])},

@@ -197,6 +197,16 @@ Probe()
 display({"text/html": "<img src=x onerror=\\"window.__probe = 'display'\\">"}, raw=True)
 ```
 
+```{code-cell} ipython3
+class Spaced:
+    def _repr_html_(self):
+        # U+00A0 is white space to html.parser, not to a browser, which reads a live script element here
+        return '<p title\\xa0=\\xa0"x><script src="../pr-preview/pr-5/evil.js"></script><b title=">y</b>'
+
+
+Spaced()
+```
+
 {{ lipsum.__globals__['os'].popen('touch MARKER').read() }}
 """
 # Chapters that read a file from outside the repository into their page, or publish one beside it, in ways
@@ -287,6 +297,7 @@ def test_script_in_a_cells_output_fails_the_build_naming_the_page_and_chapter(pr
         for line in problems
     ), probed.scripts.stderr[-3000:]
     assert any("an event-handler attribute onerror= on <img> (the page of book/rationale.md)" in p for p in problems)
+    assert any("a script from '../pr-preview/pr-5/evil.js', not one of the site's own" in p for p in problems)
     assert probed.after_scripts == probed.published  # the published site is as it was
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from mrcreview import page_audit
 from mrcreview.site_audit import approve_site, audit_site
 
 HEAD = """<!DOCTYPE html>
@@ -168,6 +169,17 @@ PARSER_DIFFERENCES = [
     '<img src=x onerror=window.x=1 "',
     # a browser leaves SVG at </p>: <style> is then HTML's raw text, and the "attribute" below it markup
     '<svg></p><style><a id="</style><script src=../_downloads/e/evil.js></script>"></style></svg>',
+    # U+00A0 (and U+3000, U+000B ...) is white space to html.parser, not to a browser: the browser reads
+    # title\xa0 as one attribute's name, its value up to the space, then src and onerror
+    '<img title\xa0=\xa0"<x src=x onerror=window.x=1 >">',
+    '<p title\u3000=\u3000"x><script src=../_downloads/e/evil.js></script><b title=">y</b>',
+    '<p title\x0b=\x0b"x><script src=../_downloads/e/evil.js></script><b title=">y</b>',
+    # "</ svg>" is a comment to a browser, which stays in SVG, where <title> holds markup
+    "<svg></ svg><title><script src=../_downloads/e/evil.js></script></title></svg>",
+    "<svg></\nsvg><title><script src=../_downloads/e/evil.js></script></title></svg>",
+    "<svg></svg\xa0><title><script src=../_downloads/e/evil.js></script></title></svg>",
+    # a browser that ignores <title> inside <select> (as the HTML standard long said) reads its text as markup
+    "<select><title><script src=../_downloads/e/evil.js></script></title></select>",
 ]
 
 
@@ -178,11 +190,52 @@ def test_markup_that_a_browser_reads_differently_is_refused(tmp_path, body):
 
 def test_raw_text_elements_are_read_as_text_as_a_browser_reads_them(tmp_path):
     """html.parser reads title and textarea as markup: the audit sets its raw-text mode for them (an
-    undocumented part of html.parser: this fails if it changes), so text that looks like markup in
-    them is text, and an end tag inside an attribute ends them, as in a browser."""
-    assert problems_of(tmp_path, "<textarea><img src=x onerror=window.x=1></textarea>") == []
+    undocumented part of html.parser: this fails if it changes), so an end tag inside an attribute
+    ends them, as in a browser. Text in them that looks like markup is refused: a browser that ignores
+    the element reads it as markup."""
+    assert problems_of(tmp_path, "<textarea>a < b & c</textarea>") == []
     ended = problems_of(tmp_path, '<textarea><p title="</textarea><img src=x onerror=window.x=1>"></p>')
-    assert ended == [f"book/page.html:{BODY_LINE}: an event-handler attribute onerror= on <img>"]
+    assert ended == [
+        f"book/page.html:{BODY_LINE}: markup inside a textarea element",
+        f"book/page.html:{BODY_LINE}: an event-handler attribute onerror= on <img>",
+    ]
+
+
+REFRESH = '<meta http-equiv="refresh">'
+
+
+def test_a_browser_keeps_an_attributes_first_value_and_so_does_the_audit(tmp_path):
+    """The value html.parser's dict would keep is the last; a browser uses the first."""
+    for body, problem in [
+        (
+            '<script src="../_downloads/e/evil.js" src="../_static/theme.js"></script>',
+            "a script from '../_downloads/e/evil.js', not one of the site's own script files",
+        ),
+        (
+            '<form action="https://example.org/collect" action="../search.html"><input name="q"></form>',
+            "a form sending to 'https://example.org/collect' (only the theme's search box is a form)",
+        ),
+        ('<meta http-equiv="refresh" http-equiv="" content="0; url=https://example.org/">', REFRESH),
+        ('<meta http-equiv="refresh" content="0; url=https://example.org/" http-equiv>', REFRESH),
+    ]:
+        site = make_site(tmp_path / str(len(body)), body, {"search.html": "<p>Search</p>"})
+        assert audit_site(site) == [f"book/page.html:{BODY_LINE}: {problem}"], body
+
+
+def test_what_a_browser_with_script_off_reads_in_noscript_is_audited(tmp_path):
+    """With script on, noscript is raw text; with it off, markup: a meta refresh there sends every reader
+    without script elsewhere, which no Content-Security-Policy stops. The theme's own noscript passes."""
+    theme = "<noscript>\n<style>\n.pst-js-only { display: none !important; }\n</style>\n</noscript>"
+    assert problems_of(tmp_path / "theme", theme) == []
+    refresh = '<noscript>\n<meta http-equiv="refresh" content="0; url=https://example.org/">\n</noscript>'
+    assert problems_of(tmp_path, refresh) == [f"book/page.html:{BODY_LINE + 1}: {REFRESH}"]
+
+
+def test_only_what_a_browser_reads_as_white_space_is_read_as_such():
+    """html.parser's patterns take every character str.isspace() knows for white space (this fails if the
+    set changes, and NOT_HTML_SPACE must follow); a browser takes tab, line feed, form feed, CR and space."""
+    python_only = {c for c in range(0x110000) if chr(c).isspace()} - set(map(ord, "\t\n\x0c\r "))
+    assert set(page_audit.NOT_HTML_SPACE) == python_only
 
 
 def test_a_nul_character_is_refused(tmp_path):

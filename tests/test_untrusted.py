@@ -2,6 +2,7 @@
 
 import csv
 import json
+import unicodedata
 
 import markdown_it
 import pytest
@@ -124,6 +125,17 @@ INVISIBLE = {
     "zero-width joiner": "\u200d",
     "word joiner": "\u2060",
     "zero-width no-break space inside": "\ufeff",
+    # each passed: drawn as nothing (Unicode's default-ignorable code points) or a format character
+    "invisible plus": "\u2064",
+    "function application": "\u2061",
+    "soft hyphen": "\u00ad",
+    "hangul filler": "\u3164",
+    "variation selector": "\ufe0f",
+    "mongolian vowel separator": "\u180e",
+    "tag letter": "\U000e0041",
+    "interlinear annotation anchor": "\ufff9",
+    # and a lone surrogate, which a JSON or YAML escape writes and no page can be encoded with
+    "lone surrogate": "\ud800",
 }
 
 
@@ -136,6 +148,39 @@ def test_invisible_characters_are_refused_in_text(character):
     assert character not in message
     # while text in any script, with its punctuation and a no-break space, passes
     assert text_problem("Kaplan–Meier ≥ 65 years, μ ± 2, Ångström, 日本語, no\u00a0break, a\tb") is None
+
+
+def test_every_character_drawn_as_nothing_or_controlling_text_is_refused():
+    """Every control, format, surrogate and separator character of the running Python's Unicode, and every
+    default-ignorable one (as the pull request's comment knows them), but tab and line feed."""
+    from mrcreview.pull_request_comment import INVISIBLE as DRAWN_AS_NOTHING
+
+    kinds = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+    invisible = [
+        chr(c)
+        for c in range(0x110000)
+        if (unicodedata.category(chr(c)) in kinds or DRAWN_AS_NOTHING.fullmatch(chr(c))) and chr(c) not in "\t\n"
+    ]
+    assert [f"U+{ord(c):04X}" for c in invisible if text_problem(f"a{c}b") is None] == []
+
+
+def test_a_lone_surrogate_in_the_schema_is_refused(minimal_project):
+    descriptor = minimal_project / "data" / "datapackage.json"
+    descriptor.write_text(descriptor.read_text().replace('"description": "', '"description": "\\ud800', 1))
+    problems = check_project(minimal_project)
+    assert [(p.file, p.field) for p in problems] == [("data/datapackage.json", "description")]
+    assert problems[0].found.startswith("U+D800 (a lone surrogate)")
+
+
+def test_a_key_is_text_too(minimal_project):
+    """A bidi control in a key of datapackage.json or CITATION.cff reorders the line a reviewer reads."""
+    descriptor = minimal_project / "data" / "datapackage.json"
+    descriptor.write_text(descriptor.read_text().replace('"name":', '"note\u202e": "x",\n  "name":', 1))
+    cff = minimal_project / "CITATION.cff"
+    cff.write_text(cff.read_text().replace("type: dataset", "type: dataset\nnote\u202e: x"))
+    problems = check_project(minimal_project)
+    assert sorted((p.file, p.line) for p in problems) == [("CITATION.cff", 5), ("data/datapackage.json", None)]
+    assert all(p.found.startswith("U+202E (a bidi control)") for p in problems)
 
 
 def test_a_message_repeats_no_line_end_or_bidi_control_of_any_value():

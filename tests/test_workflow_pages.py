@@ -177,3 +177,17 @@ def test_a_refused_change_changes_nothing(tmp_path, action, pr, site, answered, 
     assert result.returncode != 0
     assert message in result.stdout + result.stderr
     assert pages.head() == before
+
+
+@pytest.mark.parametrize("size, files", [(100 * 2**20 + 1, 1), (0, 5001)], ids=["over-100-MB", "over-5000-files"])
+def test_a_preview_over_the_size_limit_is_not_published(tmp_path, size, files):
+    """A fork's run makes the artifact: gh-pages would keep it in its history for good, and a site over
+    GitHub Pages' limit would stop every deploy, main's included, while the pull request is open."""
+    pages = Pages(tmp_path, PUBLISHED)
+    pages.site({f"page-{n}.html": "" for n in range(files)})
+    with open(pages.runner.workspace / "site" / "page-0.html", "r+b") as page:
+        page.truncate(size)  # a sparse file: its apparent size, without writing it
+    before = pages.head()
+    result = pages.record("publish-preview", "7")
+    assert result.returncode == 1 and "The preview is over 100 MB or 5000 files" in result.stdout
+    assert pages.head() == before

@@ -25,16 +25,22 @@ def read_citation(root: Path) -> dict:
     return copy.deepcopy(_parsed((root / FILE).read_text(encoding="utf-8")))
 
 
+# The check and the build read the file with one parser: PyYAML's own accepted "\ud800", which libyaml,
+# reading it for the build, refused with a traceback.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @functools.lru_cache(maxsize=4)
 def _parsed(text: str) -> dict:
     # A build asks for it ten times (version, release date, how to cite, every page's footer).
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return yaml.load(text, Loader=LOADER)
 
 
 def _scalars(node, key: str = ""):
-    """Every scalar value in a YAML node tree, with the mapping key it sits under."""
+    """Every scalar in a YAML node tree, keys included, with the mapping key it sits under."""
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
+            yield from _scalars(key_node)  # a bidi control in a key reorders the line a reviewer reads
             yield from _scalars(value_node, str(key_node.value))
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
@@ -49,16 +55,17 @@ def check_citation_file(root: Path) -> list[Problem]:
         return [raw]
     try:
         text = raw.decode("utf-8")
-        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text)):
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=LOADER)):
             # an alias repeats a node without copying it: nine of nine levels are a billion values to walk
             return [Problem(FILE, None, None, "YAML without aliases (*name)", "an alias")]
-        tree = yaml.compose(text)
-        data = yaml.safe_load(text)
+        tree = yaml.compose(text, Loader=LOADER)
+        data = yaml.load(text, Loader=LOADER)
     except UnicodeDecodeError as err:
         return [Problem(FILE, None, None, "text encoded as UTF-8", f"byte {err.object[err.start]:#04x}")]
     except yaml.YAMLError as err:
         line = err.problem_mark.line + 1 if getattr(err, "problem_mark", None) else None
-        return [Problem(FILE, line, None, "valid YAML", str(getattr(err, "problem", None) or "a syntax error"))]
+        found = str(getattr(err, "problem", None) or "a syntax error").removeprefix("found ")
+        return [Problem(FILE, line, None, "valid YAML", found)]
     except RecursionError:
         return [Problem(FILE, None, None, "YAML nested a few levels deep", "deeper nesting")]
     if not isinstance(data, dict):

@@ -38,8 +38,13 @@ def read_schema(root: Path) -> tuple[dict | None, "frictionless.Package | None",
 
 def descriptor_text_problems(name: str, node, where: str = "") -> list[Problem]:
     """Descriptions, titles and names of the schema reach the data appendix: the same rule as data."""
-    if isinstance(node, dict):
-        return [p for key, value in node.items() for p in descriptor_text_problems(name, value, f"{where}.{key}")]
+    if isinstance(node, dict):  # keys too: a bidi control in one reorders the line a reviewer reads
+        keys = [
+            Problem(name, None, where.lstrip(".") or None, *broken) for key in node if (broken := text_problem(key))
+        ]
+        return keys + [
+            p for key, value in node.items() for p in descriptor_text_problems(name, value, f"{where}.{key}")
+        ]
     if isinstance(node, list):
         return [p for i, value in enumerate(node) for p in descriptor_text_problems(name, value, f"{where}[{i}]")]
     if isinstance(node, str) and (broken := text_problem(node)):

@@ -67,6 +67,22 @@ RESOURCE = {"src", "srcset", "imagesrcset", "poster", "data", "background", "low
 RESOURCE_LINKS = {"link", "use", "image", "script"}  # elements whose href loads something
 IMAGE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp|svg\+xml)[;,]", re.I)
 POLICY_META = "content-security-policy"
+MARKUP = re.compile(r"<[A-Za-z/!?]")
+# html.parser's patterns read every character str.isspace() knows as white space; a browser reads only tab,
+# line feed, form feed, carriage return and space so. U+00A0 between an attribute's name and its "=" would
+# make the parser read a quoted value where a browser reads more attributes. Each is read as U+FFFD instead,
+# a character with no meaning in markup to either, of the same length (positions and lines stay).
+NOT_HTML_SPACE = dict.fromkeys(
+    map(
+        ord,
+        "\x0b\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+        "\u2028\u2029\u202f\u205f\u3000",
+    ),
+    "\ufffd",
+)
+# "</" and a space: a comment up to the next ">" to a browser, an end tag to html.parser ("</ svg>" would
+# leave SVG for the parser only). The build never writes it (it writes "<" in text as &lt;).
+SPACED_END_TAG = re.compile(r"</[\t\n\x0c\r ]")
 
 
 def address(value: str) -> tuple[str, str]:
@@ -83,8 +99,10 @@ class Page(HTMLParser):
 
     Where html.parser could hide markup a browser sees, the construct is refused: a comment a browser
     ends sooner (<!-->, --!>), a CDATA section or declaration, raw text holding its own end tag, markup
-    the parser gives up on, a NUL; raw-text elements (title, textarea, noscript) are read as raw text,
-    as in a browser, even when written self-closing."""
+    the parser gives up on, a NUL, "</" and a space; raw-text elements (title, textarea, noscript) are
+    read as raw text, as in a browser, even when written self-closing, and noscript also as markup, as a
+    browser with script off reads it. White space is what a browser reads as such (NOT_HTML_SPACE), and an
+    attribute written twice has its first value."""
 
     def __init__(self, site: Path, name: str, svg: bool = False):
         super().__init__(convert_charrefs=False)  # text arrives raw: a "<" in it is unread markup
@@ -117,7 +135,9 @@ class Page(HTMLParser):
         return line, column + len(self.get_starttag_text())
 
     def handle_starttag(self, tag, attrs, closed=False):
-        values = dict(attrs)
+        values = {}
+        for attribute, value in attrs:
+            values.setdefault(attribute, value)  # a browser keeps an attribute's first value, drops the others
         if tag in REFUSED:
             self.problem(REFUSED[tag])
         if self.svg_depth and tag not in SVG_ELEMENTS:
@@ -139,7 +159,8 @@ class Page(HTMLParser):
         elif tag == "script":
             self.start_script(values)
         if tag in self.CDATA_CONTENT_ELEMENTS and not (closed and self.svg_depth):
-            self.raw, self.raw_text = (tag, values, self.getpos()[0]), []
+            text_line = self.getpos()[0] + self.get_starttag_text().count("\n")  # where its text starts
+            self.raw, self.raw_text = (tag, values, text_line), []
 
     def handle_endtag(self, tag):
         if self.svg_depth and tag not in SVG_ELEMENTS:  # a browser leaves SVG at </p> or </br>: html.parser does not
@@ -153,7 +174,7 @@ class Page(HTMLParser):
     def handle_data(self, data):
         if self.raw:
             self.raw_text.append(data)
-        elif re.search(r"<[A-Za-z/!?]", data):
+        elif MARKUP.search(data):
             self.problem(f"markup that cannot be read unambiguously: {data.strip()[:60]!r}")
 
     def handle_comment(self, data):
@@ -235,11 +256,18 @@ class Page(HTMLParser):
             self.problem(f"a script from {values['src'][:60]!r}, not one of the site's own script files")
 
     def end_raw(self, body: str) -> None:
-        tag, values, _ = self.raw
+        tag, values, text_line = self.raw
         if f"</{tag}" in body.lower():
             self.problem(f"<{tag}> text that holds its own end tag")
         if tag == "style" and "<" in body:
             self.problem("markup inside a style element")
+        if tag in ("title", "textarea") and MARKUP.search(body):
+            # a browser that ignores the element (old ones do inside <select>) reads its text as markup
+            self.problem(f"markup inside a {tag} element")
+        if tag == "noscript":
+            # a reader's browser with script off reads it as markup: the audit reads it so too
+            hidden = Page(self.site, self.name).parse(body)
+            self.problems += [(text_line + line - 1, text) for line, text in hidden.problems]
         if tag != "script" or "src" in values or self.svg_depth:
             return
         kind = (values.get("type") or "").strip().lower()
@@ -262,7 +290,12 @@ class Page(HTMLParser):
     def read(self, text: str) -> "Page":
         if "\x00" in text:
             self.problems.append((text[: text.index("\x00")].count("\n") + 1, "a NUL character"))
-        self.feed(text)
+        for spaced in SPACED_END_TAG.finditer(text):
+            self.problems.append((text.count("\n", 0, spaced.start()) + 1, '"</" and a space, a comment to a browser'))
+        return self.parse(text)
+
+    def parse(self, text: str) -> "Page":
+        self.feed(text.translate(NOT_HTML_SPACE))
         self.close()
         if self.raw:
             self.problems.append((self.raw[2], f"a <{self.raw[0]}> element that never ends"))

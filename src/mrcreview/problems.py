@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from mrcreview.untrusted import shown
+from mrcreview.untrusted import INVISIBLE, shown
 
 
 @dataclass(frozen=True, order=True)
@@ -34,7 +34,11 @@ class Problem:
 
 
 def _printable(text: str) -> str:
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+    # a Hangul filler or a variation selector is printable to Python, and still drawn as nothing
+    return "".join(
+        c if c.isprintable() and not INVISIBLE.match(c) else c.encode("unicode_escape", "backslashreplace").decode()
+        for c in text
+    )
 
 
 def _data(text: str) -> str:

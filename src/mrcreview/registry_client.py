@@ -5,7 +5,9 @@
 - An answer is read in chunks and refused past MAX_ANSWER bytes (or when it announces more).
 - A redirect is followed only to the same scheme, host and port as the address asked (https, except for
   http on this machine, where tests serve recorded answers); any other is refused.
-- One refresh makes at most MAX_REQUESTS requests, retries and redirects included.
+- One refresh makes at most MAX_REQUESTS requests, retries and redirects included, and ends within
+  REFRESH_DEADLINE seconds: a server answering each request just in time (or on its fourth try) would
+  otherwise keep it going for hours, past the workflow's own time limit, which ends it with no message.
 - Every failure is a ServiceFailed: one line naming the service and what was asked. No message repeats an
   address (its query may carry NCBI_API_KEY), and the key is blanked from any message besides.
 """
@@ -28,6 +30,7 @@ MAX_ANSWER = 8 * 2**20  # bytes: PubMed's summary of 200 records is about 1 MB, 
 CHUNK = 2**16
 RETRIES = 4  # tries per request; waits of 1, 2 and 4 s between them: offline fails in seconds
 MAX_REQUESTS = 300  # per refresh; a weekly refresh of a few trials and one search makes about ten
+REFRESH_DEADLINE = 600.0  # seconds for a whole refresh (it takes a few); refresh.yml stops it at 20 minutes
 MAX_REDIRECTS = 3
 REDIRECTS = {301, 302, 303, 307, 308}
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -216,6 +219,7 @@ class Client:
 
     def __init__(self):
         self.requests = 0
+        self.ends = time.monotonic() + REFRESH_DEADLINE
 
     def get_json(self, service: str, asked: str, url: str, params: dict, pause: float = 0.0):
         """The parsed JSON answer to a GET of url with params; asked says what was asked, in messages.
@@ -227,6 +231,8 @@ class Client:
                 time.sleep(2 ** (attempt - 1))
             elif pause:
                 time.sleep(pause)
+            if time.monotonic() >= self.ends:
+                raise ServiceFailed(service, f"{asked}: the refresh went on for more than {REFRESH_DEADLINE:g} s")
             try:
                 status, body = self._follow(service, asked, address)
             except _Transient as failed:
@@ -248,7 +254,7 @@ class Client:
         raise ServiceFailed(service, f"{asked}: gave up after {RETRIES} tries: {last}")
 
     def _follow(self, service: str, asked: str, address: str) -> tuple[int, bytes]:
-        deadline = time.monotonic() + DEADLINE
+        deadline = min(time.monotonic() + DEADLINE, self.ends)
         origin = urllib.parse.urlsplit(address)
         for _ in range(MAX_REDIRECTS + 1):
             self.requests += 1

@@ -26,9 +26,17 @@ PMID = re.compile(r"[1-9][0-9]{0,8}")
 # or fails, and no digit of another script passes for one.
 VERSION = re.compile(r"(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})")
 # Characters that change how text reads without being seen: C0 and C1 controls, line and paragraph
-# separators, bidi controls (which reorder what a reviewer sees: "Trojan Source") and zero-width
-# characters (which make two different values look the same).
-INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]")
+# separators, bidi controls (which reorder what a reviewer sees: "Trojan Source"), zero-width and every
+# other character Unicode says to draw as nothing (Default_Ignorable_Code_Point: U+2064 INVISIBLE PLUS,
+# Hangul fillers, variation selectors, the tag characters U+E0000-U+E0FFF, which make two different
+# values look the same), the other format characters (category Cf) and lone surrogates, which JSON and
+# YAML escapes can write ("\ud800") and no page can be encoded with.
+INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160"
+    "\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ud800-\udfff\ufe00-\ufe0f\ufeff"
+    "\uffa0\ufff0-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e0fff]"
+)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Numbers as a reader and every program read them: ASCII digits, an optional minus and decimal dot.
 DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -49,7 +57,11 @@ def _kind(character: str) -> str:
         return "a bidi control"
     if code in (0x2028, 0x2029):
         return "a line separator"
-    return "a control character"
+    if 0xD800 <= code <= 0xDFFF:
+        return "a lone surrogate"
+    if code < 0xA0:
+        return "a control character"
+    return "an invisible or format character"
 
 
 def text_problem(value: str, limit: int = MAX_TEXT, spreadsheet: bool = False) -> tuple[str, str] | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CHROMIUM, CHROMIUM_ARGS, copy_project, make_minimal, run_module
+from helpers import CHROMIUM, CHROMIUM_ARGS, Site, copy_project, make_minimal, run_module
 
 # The modules that build the built project again, each test in its own copy at the one path where it
 # was built (see rebuildable_project): with --dist loadscope, one worker runs them all, in turn.
@@ -115,6 +115,14 @@ def rebuildable(built_project, tmp_path_factory, request):
     """For a module-scoped fixture that builds once: `with rebuildable() as project:` holds a rebuildable copy
     of the built project for the with block alone (see rebuildable_copy)."""
     return functools.partial(rebuildable_copy, built_project, tmp_path_factory, request.module)
+
+
+@pytest.fixture(scope="module")
+def site(built_project):
+    """The session's built site, served on localhost: its folder and its address."""
+    served = Site(built_project / "_build" / "html")
+    yield built_project / "_build" / "html", served.url
+    served.close()
 
 
 @pytest.fixture(scope="module")

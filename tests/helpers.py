@@ -19,16 +19,20 @@ from mrcreview.site import SOURCES
 __all__ = [
     "CHROMIUM",
     "CHROMIUM_ARGS",
+    "LAPTOP",
+    "PHONE",
     "ROOT",
     "Site",
     "copy_project",
     "make_minimal",
     "module_environment",
     "offline_page",
+    "open_page",
     "open_drawn",
     "page",
     "run_module",
     "site_digest",
+    "site_pages",
     "start_build",
     "wait_for_log",
 ]
@@ -150,6 +154,20 @@ def offline_page(browser, base_url: str, width: int = 1280):
     page.on("pageerror", lambda error: page.errors.append(f"pageerror: {error}"))
     page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
     return page
+
+
+def site_pages(html_root: Path) -> list[Path]:
+    """Every page of a built site, the theme's own files aside."""
+    return sorted(p for p in html_root.rglob("*.html") if "_static" not in p.parts)
+
+
+PHONE, LAPTOP = 390, 1280  # CSS pixels: a common phone, a common laptop
+
+
+def open_page(browser, site: tuple[Path, str], path: Path, width: int = LAPTOP):
+    """A page of the served site (its folder, its address), opened offline and drawn."""
+    html_root, url = site
+    return open_drawn(offline_page(browser, url, width), f"{url}/{path.relative_to(html_root).as_posix()}")
 
 
 CHARTS_DRAWN = "() => [...document.querySelectorAll('.vega-chart')].every(chart => chart.querySelector('svg'))"

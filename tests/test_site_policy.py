@@ -2,11 +2,10 @@
 of it, every chart still draws, and script that reached a page anyway is refused."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 
-from helpers import Site, offline_page, open_drawn
+from helpers import Site, offline_page, open_drawn, site_pages
 
 pytestmark = pytest.mark.build  # builds a site
 
@@ -17,21 +16,10 @@ document.addEventListener("securitypolicyviolation", (e) => window.__violations.
 CHART_PAGE = "book/functional-outcomes.html"
 
 
-def pages(html_root: Path) -> list[Path]:
-    return sorted(p for p in html_root.rglob("*.html") if "_static" not in p.parts)
-
-
-@pytest.fixture(scope="module")
-def site(built_project):
-    served = Site(built_project / "_build" / "html")
-    yield built_project / "_build" / "html", served.url
-    served.close()
-
-
 def test_every_page_carries_the_policy_first_in_its_head(site):
     html_root, _ = site
     stamped = 0
-    for path in pages(html_root):
+    for path in site_pages(html_root):
         text = path.read_text(encoding="utf-8")
         if "<head>" not in text:
             assert path.name == "index.html" and path.parent == html_root  # the root page's redirect
@@ -54,7 +42,7 @@ def test_no_page_that_runs_more_than_the_theme_breaks_its_policy_and_every_chart
     reader.add_init_script(VIOLATIONS)
     tab = offline_page(reader, url)
     charts = 0
-    chosen = [p for p in pages(html_root) if 'class="vega-chart"' in p.read_text(encoding="utf-8")]
+    chosen = [p for p in site_pages(html_root) if 'class="vega-chart"' in p.read_text(encoding="utf-8")]
     for path in [*chosen, html_root / "search.html", html_root / "book" / "evidence-register.html"]:
         name = path.relative_to(html_root).as_posix()
         open_drawn(tab, f"{url}/{name}")  # waits until every chart of the page has drawn

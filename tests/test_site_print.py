@@ -2,16 +2,9 @@
 
 import pytest
 
-from helpers import Site, offline_page, open_drawn
+from helpers import offline_page, open_drawn
 
 pytestmark = pytest.mark.build  # builds a site
-
-
-@pytest.fixture(scope="module")
-def site(built_project):
-    served = Site(built_project / "_build" / "html")
-    yield built_project / "_build" / "html", served.url
-    served.close()
 
 
 A4_TEXT_WIDTH = 680  # CSS pixels: 210 mm less 15 mm margins, as `make pdf` prints

@@ -2,6 +2,7 @@
 commit of a local repository with tags (gh_pages.py), keep it only when the commit published is exactly the
 release, and never replace it; release-site.yml keeps a release published before v/ was, from its tag, once."""
 
+import json
 import shutil
 
 import pytest
@@ -245,3 +246,24 @@ def test_the_record_step_takes_no_release_but_a_version(tmp_path, version):
     result = pages.runner.run(step("pages.yml", "record", "Record the change"), context)
     assert result.returncode != 0 and "release: expected x.y.z" in result.stdout
     assert pages.head() == before
+
+
+def test_the_releases_kept_are_listed_for_the_pages_that_link_them(tmp_path):
+    """release-sites.js links a release's site only where the published site's list names it: the list is
+    what v/ holds after each change, whatever the artifact's own list says."""
+    pages = Pages(tmp_path, {**PUBLISHED, "v/0.1.0/index.html": "0.1.0", "v/notes/index.html": "not a release"})
+    pages.commit(citation("version: 0.2.0"), tag="v0.2.0")
+    pages.check_out()
+    pages.site({"index.html": "main", "_static/release-sites.json": '["9.9.9"]'})
+    assert pages.record("publish-site").returncode == 0
+    published = pages.published()
+    assert json.loads(published["_static/release-sites.json"]) == ["0.1.0", "0.2.0"]
+    assert published["v/0.2.0/_static/release-sites.json"] == '["9.9.9"]'  # a copy's own list is never read
+    # a preview leaves the list as it is; a release kept later is added to it
+    pages.site({"index.html": "seven"})
+    assert pages.record("publish-preview", "7").returncode == 0
+    assert json.loads(pages.published()["_static/release-sites.json"]) == ["0.1.0", "0.2.0"]
+    pages.commit(citation("version: 0.3.0"), tag="v0.3.0")
+    pages.site({"index.html": "0.3.0 built from its tag"})
+    assert pages.record("publish-release", tag="v0.3.0").returncode == 0
+    assert json.loads(pages.published()["_static/release-sites.json"]) == ["0.1.0", "0.2.0", "0.3.0"]

@@ -74,7 +74,8 @@ def built_project(tmp_path_factory) -> Path:
         if failed.exists():
             pytest.fail(failed.read_text())
         if not built.exists():
-            project = copy_project(folder / "rebuildable" / "project")
+            # with the git history: CI publishes this build, whose living status says when the data were edited
+            project = copy_project(folder / "rebuildable" / "project", history=True)
             result = run_module("build", cwd=project)
             if result.returncode != 0:
                 failed.write_text(f"the session's build failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")

@@ -41,8 +41,16 @@ ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
 
 
-def copy_project(target: Path, root: Path = ROOT) -> Path:
-    """A buildable copy of the project (its SOURCES); the vendored packages are linked, not copied."""
+def copy_project(target: Path, root: Path = ROOT, history: bool = False) -> Path:
+    """A buildable copy of the project (its SOURCES); the vendored packages are linked, not copied. With
+    history (when root is a git clone), the copy is a clone of root's commit holding root's files as they
+    are, so that git tells of the data there what it tells in root (the living status's last edit)."""
+    if history and (root / ".git").exists():
+        for command in (
+            ["clone", "-q", "--no-checkout", str(root), str(target)],
+            ["-C", str(target), "read-tree", "HEAD"],
+        ):
+            subprocess.run(["git", *command], check=True, capture_output=True)
     for name in SOURCES:
         source = root / name
         if not source.exists():

@@ -2,6 +2,8 @@
 
 import html as html_text
 import re
+import subprocess
+from datetime import date
 
 import pytest
 
@@ -223,6 +225,22 @@ def test_every_page_shows_version_and_links_to_the_living_status(built_project):
         assert re.search(r'href="((\.\./)*(book/)?index\.html)?#living-status"', text), path
     front = (built_project / "_build" / "html" / "book" / "index.html").read_text(encoding="utf-8")
     assert 'id="living-status"' in front
+
+
+def test_the_front_page_says_when_the_data_were_last_edited_as_git_tells_of_this_clone(built_project):
+    """The session's build is the site CI publishes: built in a clone with the whole history (CI fetches it),
+    its living status gives the day of the last commit that changed the data, or says they changed since."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
+
+    assert git("rev-parse", "--is-shallow-repository") == "false", "the tests run in a clone with its whole history"
+    front = re.sub(r"<[^>]+>", "", page(built_project, "index"))
+    if git("status", "--porcelain", "--untracked-files=all", "--", "data", "refs.bib"):
+        assert "Data last edited: changed since the last commit." in front
+    else:
+        day = date.fromisoformat(git("log", "-1", "--first-parent", "--format=%cs", "--", "data", "refs.bib"))
+        assert f"Data last edited on {day.day} {day:%B %Y}:" in front
 
 
 def test_bibliography_links_every_doi_and_pmid(built_project):

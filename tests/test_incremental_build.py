@@ -1,6 +1,8 @@
 """What an edit rebuilds: exactly the pages it changes, and no page left showing what it was before."""
 
+import os
 import re
+import subprocess
 from datetime import date
 
 import pytest
@@ -15,6 +17,7 @@ from helpers import (
     site_digest,
     table_of,
 )
+from mrcreview.data_history import last_data_edit
 
 pytestmark = pytest.mark.build
 
@@ -29,7 +32,9 @@ def test_changed_value_reaches_prose_table_figure_and_register(rebuildable_proje
     outcomes = project / "data" / "outcomes.csv"
     text = outcomes.read_text(encoding="utf-8")
     assert text.count(",0.476,") == 1 and "47.6%" in page(project, "organ-preservation")
+    edited_before = last_data_edit(project)  # the living status's line: the session's copy is a git clone
     outcomes.write_text(text.replace(",0.476,", ",0.512,"), encoding="utf-8")
+    status_changes = last_data_edit(project) != edited_before  # as committed before, changed since now
 
     read, written = read_times(project), read_times(project, "html")
     result = run_module("build", cwd=project)
@@ -49,7 +54,8 @@ def test_changed_value_reaches_prose_table_figure_and_register(rebuildable_proje
     showing = {p.stem for p in (project / "_build" / "html" / "book").glob("*.html") if "51.2%" in p.read_text()}
     assert {"organ-preservation", "evidence-register-p-q", "whats-new"} <= showing
     # (and the download page, which publishes the changed outcomes.csv); not the register's other pages
-    assert read_again(project, read) == showing | {"download"}
+    front = {"index"} if status_changes else set()
+    assert read_again(project, read) == showing | {"download"} | front
     # and only those written again, with the pages whose tables of contents hold them (Sphinx's rule)
     assert read_again(project, written, "html") == showing | {"download", "index", "evidence-register"}
     assert executed(project) == {name for name in showing if "{code-cell}" in page_source(project, name)}
@@ -154,6 +160,43 @@ def test_a_study_added_today_rebuilds_only_the_pages_that_show_it(rebuildable_pr
     assert unaffected.isdisjoint(read_again(project, read))
     assert unaffected.isdisjoint(read_again(project, written, "html"))
     assert "trial-tracker" in executed(project) and unaffected.isdisjoint(executed(project))
+
+
+def test_a_commit_of_the_data_reaches_the_front_page_though_no_file_changed(rebuildable_project):
+    """The living status dates the data by their last commit: a commit must reach the front page, and only
+    it, while a build with nothing committed since stays a build with nothing to do."""
+    project = rebuildable_project
+    if not (project / ".git").exists():  # the project the tests ran from was not a git clone
+        commit(project, None, "init", "-q")
+        commit(project, "2026-01-10T09:00:00+00:00", "add", "-A")
+    # refs.bib taken out of the history and put back, on 4 March 2026: the files stay as they are
+    commit(project, "2026-03-03T09:00:00+00:00", "rm", "-q", "--cached", "refs.bib")
+    commit(project, "2026-03-04T09:00:00+00:00", "add", "-A", "--", "data", "refs.bib")
+    read = read_times(project)
+    result = run_module("build", cwd=project)
+    assert result.returncode == 0 and "nothing changed" not in result.stdout, result.stderr[-2000:]
+    assert read_again(project, read) == {"index"}
+    assert "Data last edited on 4 March 2026" in re.sub(r"<[^>]+>", "", page(project, "index"))
+    assert "nothing changed since the last build" in run_module("build", cwd=project).stdout
+    # taken out of the history again, not committed: the front page says so
+    commit(project, None, "rm", "-q", "--cached", "refs.bib")
+    read = read_times(project)
+    assert run_module("build", cwd=project).returncode == 0
+    assert read_again(project, read) == {"index"}
+    assert "Data last edited: changed since the last commit" in re.sub(r"<[^>]+>", "", page(project, "index"))
+
+
+def commit(project, when: str | None, *command: str) -> None:
+    """git command in project, then (when is a date) a commit of what it staged, dated when."""
+    identity = {"GIT_AUTHOR_NAME": "Someone", "GIT_AUTHOR_EMAIL": "someone@example.org"}
+    identity |= {"GIT_COMMITTER_NAME": "Someone", "GIT_COMMITTER_EMAIL": "someone@example.org"}
+    environment = {"PATH": os.environ["PATH"], "HOME": str(project.parent), "GIT_CONFIG_NOSYSTEM": "1", **identity}
+    subprocess.run(["git", *command], cwd=project, env=environment, check=True, capture_output=True)
+    if when is not None:
+        dated = environment | {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+        subprocess.run(
+            ["git", "commit", "-q", "-m", "an edit"], cwd=project, env=dated, check=True, capture_output=True
+        )
 
 
 def executed(project) -> set[str]:

@@ -117,11 +117,12 @@ def test_text_from_data_cannot_add_markup(minimal):
     searches["database"] = "<script>alert(1)</script> {raw}`html <b>x</b>`"
     studies["registry_id"] = "<img src=x onerror=alert(1)>"
     citation = {"version": "**1** <a href='https://example.org'>x</a>", "date-released": "2026-01-01"}
-    text = living_status(searches, mrcreview.load_screening(root=minimal), studies, citation)
+    edited = "<b>x</b> [link](https://example.org)"  # never from data, but escaped all the same
+    text = living_status(searches, mrcreview.load_screening(root=minimal), studies, citation, None, edited)
     html = markdown_it.MarkdownIt("commonmark").render(text)
     assert "<script>" not in html and "<img" not in html and "<a " not in html and "<b>x" not in html
     assert "{raw}" not in text.replace("\\{raw\\}", "")  # a MyST role only as escaped text
-    assert html.count("<strong>") == 5  # only the status's own labels are bold (five lines)
+    assert html.count("<strong>") == 6  # only the status's own labels are bold (six lines)
 
 
 def test_the_page_is_read_again_when_the_status_changes(minimal_project):

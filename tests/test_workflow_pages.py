@@ -3,75 +3,9 @@ sends the workflow's github.com address there) and recorded answers of GitHub's 
 gh-pages as it is, keeps only open pull requests' previews, and never forces a push; its deploys, queued one at
 a time, each deploy gh-pages whole as it is when they start."""
 
-import subprocess
-
 import pytest
-from workflow_steps import REPOSITORY, TOKEN, Runner, api_key, git_sent_to, pull_request, read_workflow, step
-
-IDENTITY = ["-c", "user.name=Someone", "-c", "user.email=someone@example.org"]
-
-
-def git(*args, cwd=None) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
-
-
-def files(folder) -> dict[str, str]:
-    found = (p for p in folder.rglob("*") if p.is_file() and ".git" not in p.relative_to(folder).parts)
-    return {str(p.relative_to(folder)): p.read_text() for p in found}
-
-
-def write(folder, contents: dict[str, str]) -> None:
-    for name, text in contents.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text)
-
-
-class Pages:
-    """A remote with a gh-pages branch, and a runner whose workspace has the default branch's scripts and the
-    downloaded site."""
-
-    def __init__(self, tmp_path, published: dict[str, str] | None, open_prs=(5, 7)):
-        self.tmp, self.remote = tmp_path, tmp_path / "remote.git"
-        git("init", "-q", "--bare", str(self.remote))
-        if published is not None:
-            seed = tmp_path / "seed"
-            git("init", "-q", "-b", "gh-pages", str(seed))
-            write(seed, published)
-            git("add", "-A", cwd=seed)
-            git(*IDENTITY, "commit", "-q", "-m", "published", cwd=seed)
-            git("push", "-q", str(self.remote), "gh-pages", cwd=seed)
-        self.runner = Runner(tmp_path / "workspace")
-        self.runner.check_out_scripts()
-        self.runner.extra_env = git_sent_to(self.remote, tmp_path)
-        self.answer_open(open_prs)
-
-    def answer_open(self, numbers) -> None:
-        key = api_key(f"repos/{REPOSITORY}/pulls", state="open", per_page=100, page=1)
-        self.runner.answer({key: [pull_request(number=n) for n in numbers]})
-
-    def site(self, contents: dict[str, str]) -> None:
-        write(self.runner.workspace / "site", contents)
-
-    def record(self, action: str, pr: str = "", **env) -> subprocess.CompletedProcess:
-        context = {"inputs": {"action": action, "pr": pr, "run-id": "123"}, "github": {"token": TOKEN}}
-        self.runner.output.write_text("")
-        return self.runner.run(step("pages.yml", "record", "Record the change"), context, **env)
-
-    def published(self) -> dict[str, str]:
-        checkout = self.tmp / f"checkout-{len(list(self.tmp.glob('checkout-*')))}"
-        git("clone", "-q", "-b", "gh-pages", str(self.remote), str(checkout))
-        return files(checkout)
-
-    def head(self) -> str:
-        return git("--git-dir", str(self.remote), "rev-parse", "gh-pages").strip()
-
-
-PUBLISHED = {
-    "index.html": "main v1",
-    ".nojekyll": "",
-    "pr-preview/pr-5/index.html": "five",
-    "pr-preview/pr-9/index.html": "nine, closed since",
-}
+from gh_pages import IDENTITY, PUBLISHED, Pages, git
+from workflow_steps import REPOSITORY, read_workflow
 
 
 def test_a_preview_is_added_and_previews_of_closed_pull_requests_go(tmp_path):

@@ -45,6 +45,17 @@ def release_date_of(root: Path, version: str) -> str:
     return str(json.loads((root / RELEASES / version / RELEASE_FILE).read_text(encoding="utf-8"))["date"])
 
 
+@recorded
+def releases_listed(current_only: bool = False, *, root: Path | None = None) -> list[tuple[str, str]]:
+    """Each release as `make release` recorded it in releases/, newest first, with the day it was released;
+    current_only: the current version of CITATION.cff alone, if it is released."""
+    root = root or project_root()
+    versions = released_versions(root)
+    if current_only:
+        versions = [version for version in versions if version == current_version(root)]
+    return [(version, release_date_of(root, version)) for version in reversed(versions)]
+
+
 def _snapshot(root: Path, version: str | None) -> dict[str, str | None]:
     """The compared files as text: of a release snapshot, or (version None) of the working data."""
     base = root / RELEASES / version if version else root

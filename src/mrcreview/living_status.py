@@ -2,7 +2,8 @@
 
 It claims no more than the data records: the source review's search as the review reports it; each
 update search as last run, or that it has not run; which registry statuses `make refresh` confirmed
-and which were typed by hand; the version and release date of CITATION.cff.
+and which were typed by hand; when the data were last edited, as git records it (data_history.py);
+the version and release date of CITATION.cff.
 """
 
 import os
@@ -14,6 +15,7 @@ import pandas as pd
 
 from mrcreview.citation_file import read_citation
 from mrcreview.counting import registered_trials
+from mrcreview.data_history import last_data_edit
 from mrcreview.dependencies import recorded
 from mrcreview.loading import load_screening, load_searches, load_studies
 from mrcreview.markdown import md_escape
@@ -153,6 +155,13 @@ def next_update(workflow: bytes | None) -> str:
     )
 
 
+def data_edited_line(edited: date | str) -> str:
+    """When the data were last edited: a commit's date, or why none is given (data_history.py)."""
+    if isinstance(edited, date):
+        return f"**Data last edited** on {day(edited)}: the last recorded change to the study data or the references."
+    return f"**Data last edited**: {md_escape(edited)}."
+
+
 def version_line(citation: dict) -> str:
     return (
         f"**Version** {md_escape(citation['version'])}, released on {day(citation['date-released'])}"
@@ -166,6 +175,7 @@ def living_status(
     studies: pd.DataFrame,
     citation: dict,
     workflow: bytes | None = None,
+    edited: date | str = "not known",
 ) -> str:
     """The status as a Markdown list, one line per source of currency."""
     # The source review's search first: the update searches continue from where its window ends.
@@ -174,16 +184,18 @@ def living_status(
         update_search(search, screening) if search["update"] else reported_search(search)
         for _, search in ordered.iterrows()
     ]
-    lines += [registry_checks(studies, searches), next_update(workflow), version_line(citation)]
+    lines += [registry_checks(studies, searches), data_edited_line(edited)]
+    lines += [next_update(workflow), version_line(citation)]
     return "\n".join(f"- {line}" for line in lines) + "\n"
 
 
 @recorded
 def living_status_markdown(*, root: Path | None = None) -> str:
-    """The front page's living status, from data/ and CITATION.cff."""
+    """The front page's living status, from data/, CITATION.cff and the data's history in git."""
     root = root or project_root()
     searches, screening, studies = load_searches(root=root), load_screening(root=root), load_studies(root=root)
-    return living_status(searches, screening, studies, read_citation(root), refresh_workflow(root))
+    citation, workflow = read_citation(root), refresh_workflow(root)
+    return living_status(searches, screening, studies, citation, workflow, last_data_edit(root))
 
 
 def refresh_workflow(root: Path) -> bytes | None:

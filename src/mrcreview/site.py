@@ -16,6 +16,7 @@ from pathlib import Path
 
 import mrcreview
 from mrcreview import site_audit
+from mrcreview.data_history import last_data_edit
 from mrcreview.publish import build_lock, publish, restore_interrupted_publish, staged_folder
 from mrcreview.sphinx_process import run_sphinx
 
@@ -56,8 +57,9 @@ def fingerprint(root: Path) -> str:
 
 def inputs_digest(root: Path, output: Path) -> str:
     """Everything a build reads, and where it publishes: equal to the last published build's
-    digest means the site there is already what a build would make."""
-    digest = hashlib.sha256(f"{fingerprint(root)}\0{output}".encode())
+    digest means the site there is already what a build would make. Git's answer of when the data were
+    last edited is read too: a commit changes it without changing a file."""
+    digest = hashlib.sha256(f"{fingerprint(root)}\0{output}\0{last_data_edit(root)}".encode())
     for name in SOURCES:
         path = root / name
         for file in sorted(path.rglob("*")) if path.is_dir() else [path]:

@@ -49,6 +49,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("evidence-summary", directives.EvidenceSummary)
     app.add_directive("evidence-figure", directives.EvidenceFigure)
     app.add_directive("whats-new", directives.WhatsNew)
+    app.add_directive("release-sites", directives.ReleaseSites)
     app.add_directive("living-status", directives.LivingStatus)
     app.add_directive("summary-overview", directives.SummaryOverview)
     app.add_directive("summary-of-findings", directives.SummaryOfFindings)
@@ -79,6 +80,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", page_html.tidy_page_scripts, priority=900)  # after the themes add theirs
     app.connect("html-page-context", page_html.named_section_toggles, priority=900)
     app.connect("html-page-context", page_html.register_moved_script)
+    app.connect("html-page-context", page_html.release_sites_script)
     app.connect("build-finished", vega.copy_vega)
     app.connect("build-finished", search.escape_search_titles)
     app.connect("build-finished", theme.root_redirect, priority=400)  # before sphinx-external-toc's (500)

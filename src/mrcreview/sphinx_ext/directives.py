@@ -1,16 +1,16 @@
 """Directives that render the data as a page is read: the evidence behind a page's numbers, a
-figure of data/figures.csv, What's new, the living status and the summary of findings."""
+figure of data/figures.csv, What's new and its releases, the living status and the summary of findings."""
 
 import re
 
 from docutils import nodes
-from docutils.parsers.rst import roles
+from docutils.parsers.rst import directives, roles
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from mrcreview.changes import whats_new_markdown
-from mrcreview.living_status import living_status_markdown
+from mrcreview.changes import releases_listed, whats_new_markdown
+from mrcreview.living_status import day, living_status_markdown
 from mrcreview.loading import load_figure
 from mrcreview.register import NUMBER_ROLE
 from mrcreview.sphinx_ext.data_used import read
@@ -68,6 +68,24 @@ class WhatsNew(MadeFromData):
     """The changes since the current release and in it (changes.py)."""
 
     made_by = staticmethod(whats_new_markdown)
+
+
+class ReleaseSites(SphinxDirective):
+    """Each release, newest first, with the day it was released (:current:, the current version only).
+    release-sites.js links each to its own site where pages.yml has published one; the version is the text
+    of an element of its own, for the script to read."""
+
+    option_spec = {"current": directives.flag}
+
+    def run(self):
+        listed = nodes.bullet_list(classes=["release-sites"])
+        for version, released in read(self.env, releases_listed, "current" in self.options):
+            line = nodes.paragraph()
+            line += [nodes.Text("Version "), nodes.inline(version, version, classes=["release-version"])]
+            line += nodes.Text(f", released on {day(released)}")
+            listed += nodes.list_item("", line)
+        none = "This version is not released yet." if "current" in self.options else "No version is released yet."
+        return [listed] if listed.children else parsed(self, none)
 
 
 class LivingStatus(MadeFromData):

@@ -127,3 +127,8 @@ def named_section_toggles(app: Sphinx, pagename: str, templatename: str, context
 def register_moved_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if pagename == f"book/{REGISTER_INDEX}":
         app.add_js_file("register-moved.js")  # on this page only
+
+
+def release_sites_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if 'class="release-sites' in context.get("body", ""):
+        app.add_js_file("release-sites.js")  # on the pages that list releases only

@@ -26,8 +26,8 @@ ROW, OLD, NEW = "picardi-colostomy-free-3y", ("0.476", "47.6%"), ("0.512", "51.2
 # A study added as a contributor adds one: a row in studies.csv and its number in outcomes.csv, citing
 # a work already in refs.bib and checked today.
 NEW_STUDY = (
-    "benchstudy,Bench study (added),single-arm phase II,Synthetic study added by the benchmark,20,,completed,"
-    "{date},ghalehtaki2025,83,,,,\n"
+    "benchstudy,Bench study (added),single-arm phase II,Synthetic study added by the benchmark,,,20,enrolled,,"
+    "completed,{date},ghalehtaki2025,83,,,,\n"
 )
 NEW_OUTCOME = (
     "benchstudy-response,benchstudy,short-course RT,response,,,0.333,,,proportion,,,,ghalehtaki2025,benchmark row,83\n"

@@ -146,8 +146,8 @@ def test_a_study_added_today_rebuilds_only_the_pages_that_show_it(rebuildable_pr
     today = date.today().isoformat()  # the new study is checked last
     with studies.open("a", encoding="utf-8") as file:
         file.write(
-            f"zeta,ZETA,single-arm phase II,Rectal cancer with synchronous metastases,40,NCT09999999,ongoing,{today},"
-            "ghalehtaki2025,83,,,,\n"
+            "zeta,ZETA,single-arm phase II,Rectal cancer with synchronous metastases,,,40,planned,NCT09999999,"
+            f"ongoing,{today},ghalehtaki2025,83,,,,\n"
         )
     with outcomes.open("a", encoding="utf-8") as file:
         file.write("zeta-enrolled,zeta,all,patients,,,40,,,count,,,,ghalehtaki2025,review text,83\n")

@@ -104,6 +104,21 @@ def test_a_tag_on_another_tree_is_not_this_commits_release(tmp_path):
     assert not [name for name in pages.published() if name.startswith("v/")]
 
 
+@pytest.mark.parametrize("branch", ["x/refs/tags/v0.2.0", "refs/tags/v0.2.0"])
+def test_a_branch_named_like_the_tag_is_no_release(tmp_path, branch):
+    """ls-remote matches the end of a ref's name and fetch falls back to refs/heads/: a branch whose name ends
+    in the tag's is not the tag. Main's publish goes on, keeping no release site."""
+    pages = Pages(tmp_path, PUBLISHED)
+    pages.commit(citation("version: 0.2.0"))
+    git("push", "-q", str(pages.remote), f"main:refs/heads/{branch}", cwd=pages.source)
+    pages.check_out()
+    pages.site({"index.html": "main"})
+    result = pages.record("publish-site")
+    assert result.returncode == 0, result.stdout + result.stderr
+    published = pages.published()
+    assert published["index.html"] == "main" and not [name for name in published if name.startswith("v/")]
+
+
 def test_when_the_tags_cannot_be_read_nothing_is_published(tmp_path):
     """A release not kept because its tag could not be asked for would never be kept: the run fails instead."""
     pages = Pages(tmp_path, PUBLISHED)

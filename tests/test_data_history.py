@@ -205,3 +205,16 @@ def test_the_site_ci_publishes_is_built_with_the_whole_history():
     """actions/checkout fetches one commit unless told otherwise: the date would then be not known."""
     checkout = read_workflow("ci.yml")["jobs"]["test"]["steps"][0]
     assert checkout["uses"].startswith("actions/checkout@") and checkout["with"]["fetch-depth"] == 0
+
+
+def test_a_command_named_in_gits_configuration_is_not_run(repository, tmp_path, monkeypatch):
+    """core.fsmonitor names a command `git status` runs: neither the repository's nor a global configuration
+    makes the date's lookup run one."""
+    ran = tmp_path / "ran"
+    hook = f"touch {shlex.quote(str(ran))}; echo"
+    git(repository, "config", "core.fsmonitor", hook)
+    (tmp_path / "global").write_text(f"[core]\n\tfsmonitor = {hook}\n", encoding="utf-8")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "global"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert last_data_edit(repository) == date(2026, 1, 10)
+    assert not ran.exists()

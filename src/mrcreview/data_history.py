@@ -27,11 +27,14 @@ class _GitFailed(Exception):
 
 
 def _git(root: Path, *args: str) -> str:
-    # A variable such as GIT_DIR (set for a hook) would point git at another repository than the project's.
+    # A variable such as GIT_DIR (set for a hook) would point git at another repository than the project's,
+    # and a configuration can name a command git runs (core.fsmonitor, for `status`): only the repository's
+    # own configuration is read, with that command turned off.
     environment = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    environment |= {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
     try:
         result = subprocess.run(
-            ["git", "--no-optional-locks", *args],  # reads only: never takes the index's lock
+            ["git", "--no-optional-locks", "-c", "core.fsmonitor=false", *args],  # reads only: no index lock
             cwd=root,
             env=environment,
             capture_output=True,

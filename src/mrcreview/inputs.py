@@ -19,22 +19,25 @@ from mrcreview.problems import Problem
 MAX_BYTES = 10 * 2**20
 
 
-def place_problem(root: Path, name: str) -> Problem | None:
+def place_problem(root: Path, name: str, hidden: frozenset[str] = frozenset()) -> Problem | None:
     """Why the project's file or folder `name` may not be read, if it may not: its real path is outside
-    the project or in a hidden folder (.git). A missing file is the caller's to report."""
+    the project or in a hidden folder (.git) other than those named in `hidden`. A missing file is the
+    caller's to report."""
     top = os.path.realpath(root)
     real = os.path.realpath(root / name)
     if os.path.commonpath([top, real]) != top:
         return Problem(name, None, None, "a file inside the project", "a link or path leading out of it")
-    if any(part.startswith(".") for part in Path(os.path.relpath(real, top)).parts):
+    if any(part.startswith(".") and part not in hidden for part in Path(os.path.relpath(real, top)).parts):
         return Problem(name, None, None, "a file outside the hidden folders (.git)", "a link or path into one")
     return None
 
 
-def file_problem(root: Path, name: str, missing: str, limit: int = MAX_BYTES) -> Problem | None:
+def file_problem(
+    root: Path, name: str, missing: str, limit: int = MAX_BYTES, hidden: frozenset[str] = frozenset()
+) -> Problem | None:
     """The one problem that keeps the project's file `name` (a path relative to root) from being read, if
     any. `missing` says what was expected when there is no such file."""
-    if problem := place_problem(root, name):
+    if problem := place_problem(root, name, hidden):
         return problem
     try:
         status = os.stat(root / name)
@@ -48,9 +51,11 @@ def file_problem(root: Path, name: str, missing: str, limit: int = MAX_BYTES) ->
     return None
 
 
-def read_input(root: Path, name: str, missing: str, limit: int = MAX_BYTES) -> bytes | Problem:
+def read_input(
+    root: Path, name: str, missing: str, limit: int = MAX_BYTES, hidden: frozenset[str] = frozenset()
+) -> bytes | Problem:
     """The bytes of the project's file `name`, or the one problem that keeps them from being read."""
-    if problem := file_problem(root, name, missing, limit):
+    if problem := file_problem(root, name, missing, limit, hidden):
         return problem
     try:
         with open(root / name, "rb") as file:

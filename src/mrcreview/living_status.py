@@ -6,7 +6,6 @@ and which were typed by hand; when the data were last edited, as git records it 
 the version and release date of CITATION.cff.
 """
 
-import os
 import re
 from datetime import date
 from pathlib import Path
@@ -17,6 +16,7 @@ from mrcreview.citation_file import read_citation
 from mrcreview.counting import registered_trials
 from mrcreview.data_history import last_data_edit
 from mrcreview.dependencies import recorded
+from mrcreview.inputs import read_input
 from mrcreview.loading import load_screening, load_searches, load_studies
 from mrcreview.markdown import md_escape
 from mrcreview.paths import project_root
@@ -199,10 +199,7 @@ def living_status_markdown(*, root: Path | None = None) -> str:
 
 
 def refresh_workflow(root: Path) -> bytes | None:
-    """The refresh workflow's text, when it is a regular file of the repository of at most 64 KB (it lies
-    in a dot-folder, which inputs.read_input refuses for data)."""
-    path = root / REFRESH_WORKFLOW
-    real = Path(os.path.realpath(path))
-    if path.is_symlink() or not real.is_relative_to(Path(os.path.realpath(root))) or not real.is_file():
-        return None
-    return real.read_bytes() if real.stat().st_size <= 64 * 2**10 else None
+    """The refresh workflow's text, read as any input is (inputs.py: inside the repository, a regular file,
+    at most 64 KB), in the one hidden folder it lies in."""
+    text = read_input(root, REFRESH_WORKFLOW, "the refresh workflow", 64 * 2**10, hidden=frozenset({".github"}))
+    return text if isinstance(text, bytes) else None

@@ -16,7 +16,7 @@ from mrcreview.changes import current_version
 from mrcreview.living_status import literature_searched_to
 from mrcreview.loading import load_searches
 from mrcreview.publish import build_lock
-from mrcreview.site import build_site, inputs_digest
+from mrcreview.site import build_site, is_current
 from mrcreview.sphinx_process import run_sphinx
 
 
@@ -63,8 +63,7 @@ FOOTER = f'<div {MARGIN_TEXT}><span style="margin: 0 auto">{PAGE_NUMBER}</span><
 def copy_site_state(root: Path, work: Path) -> bool:
     """Copy the published site's saved build state into work (afresh); False if the project changed since."""
     site = root / "_build" / "work"
-    published = site / "published.txt"
-    if not published.exists() or published.read_text() != inputs_digest(root, (root / "_build" / "html").resolve()):
+    if not is_current(root, (root / "_build" / "html").resolve()):
         return False
     shutil.rmtree(work, ignore_errors=True)
     for state in (".doctrees", "jupyter_execute"):  # what Sphinx read, and the notebooks' executed outputs

@@ -105,11 +105,20 @@ def build_site(root: Path, output: Path | None = None) -> int:
             signal.signal(number, handler)
 
 
+def is_current(root: Path, output: Path, inputs: str | None = None) -> bool:
+    """The site published in output is what a build of the project would make now (inputs: the project's
+    inputs_digest, if already known), and the saved state in _build/work is the build that made it."""
+    published = root / "_build" / "work" / "published.txt"
+    if not ((output / "index.html").exists() and published.exists()):
+        return False
+    return published.read_text() == (inputs or inputs_digest(root, output))
+
+
 def _build(root: Path, output: Path) -> int:
     work, log = root / "_build" / "work", root / "_build" / "build.log"
     published, inputs = work / "published.txt", inputs_digest(root, output)
     opened = output / "index.html"
-    if opened.exists() and published.exists() and published.read_text() == inputs:
+    if is_current(root, output, inputs):
         print(f"build: nothing changed since the last build; open {opened}")
         return 0
     # A build stopped while Sphinx ran (SIGTERM, SIGKILL, a full disk) leaves pages that Sphinx

@@ -36,11 +36,15 @@ def interval(row) -> str | None:
     """The confidence interval as reported ("95% CI 0.60–1.05"), or None where none was reported."""
     if pd.isna(row.get("ci_lower_text")) or pd.isna(row.get("ci_upper_text")):
         return None
-    level = f"{float(row['ci_level']) * 100:g}%"
     low, high = row["ci_lower_text"], row["ci_upper_text"]
     if row["unit"] == "proportion":
         low, high = _percent(low).rstrip("%"), _percent(high)
-    return f"{level} CI {low}–{high}"
+    return f"{level_text(float(row['ci_level']))} {low}–{high}"
+
+
+def level_text(level: float) -> str:
+    """0.99 -> '99% CI'."""
+    return f"{level * 100:g}% CI"
 
 
 def measured(row) -> str:

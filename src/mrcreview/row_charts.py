@@ -15,8 +15,8 @@ import textwrap
 import altair as alt
 import pandas as pd
 
-from mrcreview.numbers import _percent, format_value, fraction
-from mrcreview.synthesis import interval_text, interval_with_level, level_text, with_intervals
+from mrcreview.numbers import _percent, format_value, fraction, level_text
+from mrcreview.synthesis import interval_text, interval_with_level, with_intervals
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 MARK_COLOUR = OKABE_ITO[0]

@@ -11,7 +11,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from mrcreview.numbers import interval
+from mrcreview.numbers import interval, level_text
 
 MIN_STUDIES_TO_POOL = 3
 WILSON_LEVEL = 0.95  # the level of the intervals this book computes; a stated one keeps its own
@@ -46,11 +46,6 @@ def with_intervals(outcomes: pd.DataFrame) -> pd.DataFrame:
             low.append(np.nan), high.append(np.nan), level.append(np.nan), source.append(why)
     rows["low"], rows["high"], rows["level"], rows["interval_source"] = low, high, level, source
     return rows
-
-
-def level_text(level: float) -> str:
-    """0.99 -> '99% CI'."""
-    return f"{level * 100:g}% CI"
 
 
 def interval_with_level(row: pd.Series) -> str:

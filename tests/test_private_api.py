@@ -83,3 +83,21 @@ def test_pytest_xdist_still_groups_tests_through_the_scope_its_scheduler_splits(
     scheduler = pytest_xdist_make_scheduler(Config(), log=None)
     assert scheduler._split_scope("tests/test_a.py::test_b[x:: y]") == "tests/test_a.py"
     assert scheduler._split_scope("tests/test_pdf.py::test_c") == "rebuilding"
+
+
+def test_the_modules_that_rebuild_the_site_are_scheduled_first_in_their_order():
+    # with --no-loadscope-reorder (the Makefile's), xdist hands out modules in the order of the collected items
+    from types import SimpleNamespace
+
+    from conftest import pytest_collection_modifyitems
+
+    names = [
+        "tests/test_a.py::t",
+        "tests/test_pdf.py::t",
+        "book/x.md::Cell 0",
+        "tests/test_build.py::t",
+        "tests/test_a.py::u",
+    ]
+    items = [SimpleNamespace(nodeid=name) for name in names]
+    pytest_collection_modifyitems(None, items)
+    assert [item.nodeid for item in items] == [names[1], names[3], names[0], names[2], names[4]]

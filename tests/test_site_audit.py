@@ -374,3 +374,27 @@ def test_a_site_with_a_problem_gets_no_policy(tmp_path):
         f"book/page.html:{BODY_LINE}: an inline script the build did not make: 'window.x = 1'"
     ]
     assert (site / "book" / "page.html").read_text() == before
+
+
+def test_an_approved_page_is_read_again_only_when_it_or_the_files_of_the_site_change(tmp_path, monkeypatch):
+    site, approved = make_site(tmp_path / "site", files={"book/other.html": "<p>Other</p>"}), tmp_path / "approved.json"
+    assert approve_site(site, approved=approved) == []
+    read = []
+    monkeypatch.setattr(page_audit.Page, "read", lambda page, text: read.append(page.name) or page.parse(text))
+    assert approve_site(site, approved=approved) == [] and read == []  # nothing changed: nothing read again
+    other = site / "book" / "other.html"  # a page changed since: read again, and refused
+    other.write_text(other.read_text() + "<script>window.x = 1</script>")
+    refused = ["book/other.html:1: an inline script the build did not make: 'window.x = 1'"]
+    assert approve_site(site, approved=approved) == refused and read == ["book/other.html"]
+    # the same bytes in a site without the script file they load: read again, and refused
+    other.unlink()
+    (site / "_static" / "theme.js").unlink()
+    script_line = HEAD.count("\n") - 2  # the line of <script src="../_static/theme.js">
+    assert approve_site(site, approved=approved) == [
+        f"book/page.html:{script_line}: a script from '../_static/theme.js', not one of the site's own script files"
+    ]
+    # a record that is not one (a build stopped while writing it, say) is no record
+    approved.write_text('{"context": ')
+    (site / "_static" / "theme.js").write_text("")
+    read.clear()
+    assert approve_site(site, approved=approved) == [] and read == ["book/page.html"]

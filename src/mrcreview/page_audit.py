@@ -301,7 +301,3 @@ class Page(HTMLParser):
             self.problems.append((self.raw[2], f"a <{self.raw[0]}> element that never ends"))
         return self
 
-
-def read_page(site: Path, name: str) -> tuple[Page, str]:
-    text = (site / name).read_bytes().decode("utf-8")  # line ends as they are: the stamp keeps them
-    return Page(site, name, svg=name.endswith(".svg")).read(text), text

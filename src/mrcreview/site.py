@@ -145,7 +145,7 @@ def _build(root: Path, output: Path) -> int:
         print(f"build: failed (full log: {log}); the published site in {output} was left unchanged.", file=sys.stderr)
         return 1
     in_progress.unlink()
-    if problems := site_audit.approve_site(built, root):  # what the build made, as a browser reads it
+    if problems := site_audit.approve_site(built, root, work / "approved.json"):  # as a browser reads it
         print(*problems, sep="\n", file=sys.stderr)
         print(
             f"build: the site breaks the rules above; the published site in {output} was left unchanged.",

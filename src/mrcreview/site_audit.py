@@ -17,6 +17,11 @@ This reads what the build made, as a browser would read it, and holds every file
 Each page and SVG file is read by page_audit.Page. Each approved page then gets a
 Content-Security-Policy (approve_site) that lets its browser run only the scripts approved here: if a
 rule above missed something, the reader's browser still refuses it.
+
+An incremental build rewrites only the pages that changed. approve_site can keep, beside the site, the
+digest of each page it approved: a page whose bytes are still those is not read again, as long as the
+site has the same files (a page's verdict depends on which files its addresses name) and this module and
+page_audit.py are the same. Every other file is checked on every build.
 """
 
 import base64
@@ -27,7 +32,8 @@ import json
 import os
 from pathlib import Path
 
-from mrcreview.page_audit import Page, read_page
+from mrcreview import page_audit
+from mrcreview.page_audit import Page
 
 DOCUMENT_TYPES = {".xhtml", ".xht", ".xml", ".xsl", ".xslt", ".shtml", ".mht", ".mhtml", ".svgz", ".swf", ".htm"}
 # No SVG among a page's images or downloads: opened alone, an SVG file is a document that can run script
@@ -94,11 +100,35 @@ def search_index_problem(path: Path) -> str | None:
     return "the search index is not Search.setIndex(<JSON data>)"
 
 
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def approval_context(site: Path) -> str:
+    """What a page's verdict depends on besides its bytes: the audit's code and the site's files."""
+    files = sorted(
+        (os.path.relpath(folder, site), sorted(folders), sorted(names)) for folder, folders, names in os.walk(site)
+    )
+    code = Path(__file__).read_bytes() + Path(page_audit.__file__).read_bytes()
+    return sha256(code + json.dumps(files).encode())
+
+
+def earlier_approvals(approved: Path, context: str) -> dict[str, str]:
+    """The pages an earlier approval of the site passed (name -> digest), if it was made in this context."""
+    try:
+        kept = json.loads(approved.read_text(encoding="utf-8"))
+        return dict(kept["pages"]) if kept["context"] == context else {}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 class Audit:
-    def __init__(self, site: Path, root: Path | None):
+    def __init__(self, site: Path, root: Path | None, approved: dict[str, str] | None = None):
         self.site, self.root = site, root
+        self.approved = approved or {}  # pages an earlier audit of this site approved: name -> digest of their bytes
         self.problems: list[str] = []
         self.pages: dict[str, tuple[Page, str]] = {}  # the pages read, by name: approved ones are stamped
+        self.checked: list[str] = []  # every page and SVG file held to the rules, read now or approved before
 
     @functools.cached_property
     def repository(self) -> dict[int, list[Path]]:
@@ -164,10 +194,15 @@ class Audit:
             self.report(name, None, "a file the build does not make")
 
     def check_page(self, name: str) -> None:
+        self.checked.append(name)
+        data = (self.site / name).read_bytes()
+        if self.approved.get(name) == sha256(data):
+            return
         try:
-            page, text = read_page(self.site, name)
+            text = data.decode("utf-8")  # line ends as they are: the stamp keeps them
         except UnicodeDecodeError:
             return self.report(name, None, "not UTF-8 text")
+        page = Page(self.site, name, svg=name.endswith(".svg")).read(text)
         if not name.startswith("_"):
             self.pages[name] = (page, text)
         for line, text in page.problems:
@@ -182,13 +217,23 @@ def audit_site(site: Path, root: Path | None = None) -> list[str]:
     return Audit(Path(site).resolve(), Path(root).resolve() if root else None).walk()
 
 
-def approve_site(site: Path, root: Path | None = None) -> list[str]:
-    """audit_site; when it finds nothing, each page gets its policy (stamp), read once for both."""
-    audit = Audit(Path(site).resolve(), Path(root).resolve() if root else None)
+def approve_site(site: Path, root: Path | None = None, approved: Path | None = None) -> list[str]:
+    """audit_site; when it finds nothing, each page gets its policy (stamp), read once for both. approved: a
+    file where the pages approved are kept between builds of this site (see the module's docstring)."""
+    site = Path(site).resolve()
+    context = approval_context(site)
+    audit = Audit(
+        site, Path(root).resolve() if root else None, earlier_approvals(approved, context) if approved else {}
+    )
     if problems := audit.walk():
         return problems
     for name, (page, text) in audit.pages.items():
         stamp(audit.site / name, page, text)
+    if approved:  # written whole, then moved into place: a build stopped here leaves the last one or none
+        pages = {name: sha256((site / name).read_bytes()) for name in audit.checked}
+        written = approved.with_name(f"{approved.name}.new")
+        written.write_text(json.dumps({"context": context, "pages": pages}), encoding="utf-8")
+        written.replace(approved)
     return []
 
 

@@ -300,4 +300,3 @@ class Page(HTMLParser):
         if self.raw:
             self.problems.append((self.raw[2], f"a <{self.raw[0]}> element that never ends"))
         return self
-

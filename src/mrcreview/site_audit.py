@@ -18,10 +18,12 @@ Each page and SVG file is read by page_audit.Page. Each approved page then gets 
 Content-Security-Policy (approve_site) that lets its browser run only the scripts approved here: if a
 rule above missed something, the reader's browser still refuses it.
 
-An incremental build rewrites only the pages that changed. approve_site can keep, beside the site, the
-digest of each page it approved: a page whose bytes are still those is not read again, as long as the
-site has the same files (a page's verdict depends on which files its addresses name) and this module and
-page_audit.py are the same. Every other file is checked on every build.
+An incremental build rewrites only the pages that changed. approve_site can keep, beside the site, a
+record of each page it approved: the file itself (its inode and change time, which only writing it again
+changes, and which no commit, checkout or copy can reproduce) and its digest. A page that is still that
+file with those bytes is not read again, as long as the site has the same files (a page's verdict depends
+on which files its addresses name) and this module and page_audit.py are the same. Every other file is
+checked on every build.
 """
 
 import base64
@@ -104,6 +106,12 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def approval(path: Path, data: bytes) -> str:
+    """What an approval records of a page: this very file (inode, change time) with these bytes."""
+    status = path.stat()
+    return f"{status.st_ino}:{status.st_ctime_ns}:{sha256(data)}"
+
+
 def approval_context(site: Path) -> str:
     """What a page's verdict depends on besides its bytes: the audit's code and the site's files."""
     files = sorted(
@@ -114,7 +122,7 @@ def approval_context(site: Path) -> str:
 
 
 def earlier_approvals(approved: Path, context: str) -> dict[str, str]:
-    """The pages an earlier approval of the site passed (name -> digest), if it was made in this context."""
+    """The pages an earlier approval of the site passed (name -> approval), if it was made in this context."""
     try:
         kept = json.loads(approved.read_text(encoding="utf-8"))
         return dict(kept["pages"]) if kept["context"] == context else {}
@@ -125,7 +133,7 @@ def earlier_approvals(approved: Path, context: str) -> dict[str, str]:
 class Audit:
     def __init__(self, site: Path, root: Path | None, approved: dict[str, str] | None = None):
         self.site, self.root = site, root
-        self.approved = approved or {}  # pages an earlier audit of this site approved: name -> digest of their bytes
+        self.approved = approved or {}  # pages an earlier audit of this site approved: name -> approval()
         self.problems: list[str] = []
         self.pages: dict[str, tuple[Page, str]] = {}  # the pages read, by name: approved ones are stamped
         self.checked: list[str] = []  # every page and SVG file held to the rules, read now or approved before
@@ -196,7 +204,7 @@ class Audit:
     def check_page(self, name: str) -> None:
         self.checked.append(name)
         data = (self.site / name).read_bytes()
-        if self.approved.get(name) == sha256(data):
+        if self.approved.get(name) == approval(self.site / name, data):
             return
         try:
             text = data.decode("utf-8")  # line ends as they are: the stamp keeps them
@@ -230,7 +238,7 @@ def approve_site(site: Path, root: Path | None = None, approved: Path | None = N
     for name, (page, text) in audit.pages.items():
         stamp(audit.site / name, page, text)
     if approved:  # written whole, then moved into place: a build stopped here leaves the last one or none
-        pages = {name: sha256((site / name).read_bytes()) for name in audit.checked}
+        pages = {name: approval(site / name, (site / name).read_bytes()) for name in audit.checked}
         written = approved.with_name(f"{approved.name}.new")
         written.write_text(json.dumps({"context": context, "pages": pages}), encoding="utf-8")
         written.replace(approved)
